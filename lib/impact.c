@@ -1,0 +1,1147 @@
+/* Impact indicators: minima by threshold, duration cohorts, flows.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_THRESHOLDS 30
+#define IN_POP (1u << 31)
+#define CHUNK ((size_t)1 << 20)
+#define MAX_GROUPS ((size_t)1 << 24)
+
+void armoede_impact_options_init(armoede_impact_options *opts)
+{
+    if (!opts) return;
+    armoede_impact_options d = ARMOEDE_IMPACT_OPTIONS_INIT;
+    *opts = d;
+}
+
+/* Why a row is not in the population (reported in the notes). */
+enum skip_reason {
+    SK_NONE = 0,
+    SK_YEAR,       /* year missing */
+    SK_RATIO,      /* income / ratio missing */
+    SK_NORM,       /* norm missing (per-record norm NA, or household type / band NA) */
+    SK_WHOLE_YEAR, /* not whole-year income */
+    SK_STUDENT,
+    SK_INSTITUTIONAL,
+    SK_NEGATIVE,
+    SK_WEIGHT,     /* missing, zero or negative weight */
+    SK_KEY,        /* a breakdown key missing */
+    SK_COUNT_
+};
+static const char *const skip_text[SK_COUNT_] = {
+    "", "year missing", "income (or ratio) missing", "norm missing (no per-record norm, household type or age band)",
+    "no income for the whole year (CBS filter)", "student household (CBS filter)",
+    "institutional household (CBS filter)", "negative income (left out; see negative_income)",
+    "weight missing, zero or negative", "a breakdown key missing"};
+
+/* ------------------------------------------------------------------ */
+typedef struct {
+    const armoede_table *t;
+    armoede_impact_options o;
+    double thr[MAX_THRESHOLDS];
+    int64_t thr_pct_micro[MAX_THRESHOLDS]; /* p x 100 in millionths of a percent */
+    size_t np;
+    int col[ARMOEDE_ROLE_COUNT_];
+    /* breakdowns */
+    size_t nby;
+    int by_col[16];
+    int is_margin[16];
+    size_t nlev[16];     /* levels per dim (without Total) */
+    int32_t *code[16];   /* INT columns: per-row level code (owned); CAT: NULL, use rank[] */
+    int32_t *rank[16];   /* CAT: dictionary code -> sorted rank */
+    char **labels[16];   /* level labels in sorted order (borrowed for CAT, owned for INT) */
+    int own_labels[16];
+    size_t ngroups;
+    /* norms cache: (year - y0, type code, band code) -> annual norm, NaN = not yet */
+    int y0, ny;
+    size_t ntype, nband;
+    double *norm_cache;
+    /* per row */
+    uint32_t *cls; /* low bits per threshold | IN_POP */
+    int32_t *gid;  /* group id, -1 = skipped */
+    uint8_t *first;/* first row of its household-year */
+    uint8_t *minor;
+    size_t skips[SK_COUNT_];
+    size_t wealth_tested, wealth_missing, conflicts;
+    int household_file; /* no person id: one row per household */
+    int weighted;
+} prep;
+
+static void prep_free(prep *p)
+{
+    for (size_t d = 0; d < p->nby; d++) {
+        free(p->code[d]);
+        free(p->rank[d]);
+        if (p->own_labels[d] && p->labels[d])
+            for (size_t k = 0; k < p->nlev[d]; k++) free(p->labels[d][k]);
+        free(p->labels[d]);
+    }
+    free(p->norm_cache);
+    free(p->cls);
+    free(p->gid);
+    free(p->first);
+    free(p->minor);
+}
+
+static int cmp_label(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Levels of breakdown dim d. */
+static int setup_dim(prep *p, size_t d)
+{
+    const armoede_table *t = p->t;
+    const am_col *c = &t->cols[p->by_col[d]];
+    if (c->type == ARMOEDE_TYPE_CAT) {
+        size_t n = c->dict.n;
+        char **lab = malloc((n ? n : 1) * sizeof *lab);
+        int32_t *rank = malloc((n ? n : 1) * sizeof *rank);
+        if (!lab || !rank) { free(lab); free(rank); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+        for (size_t k = 0; k < n; k++) lab[k] = c->dict.labels[k];
+        qsort(lab, n, sizeof *lab, cmp_label);
+        for (size_t k = 0; k < n; k++) {
+            /* find the dictionary code of lab[k] */
+            int32_t code = am_dict_find(&c->dict, lab[k], strlen(lab[k]));
+            rank[code] = (int32_t)k;
+        }
+        for (size_t k = 0; k < n; k++)
+            if (strcmp(lab[k], AM_TOTAL_LABEL) == 0 && p->is_margin[d]) {
+                free(lab); free(rank);
+                return am_fail(ARMOEDE_EDATA, "column '%s' has a level '%s', which is the label of margins", c->name, AM_TOTAL_LABEL);
+            }
+        p->labels[d] = lab;
+        p->rank[d] = rank;
+        p->nlev[d] = n;
+        return 0;
+    }
+    if (c->type != ARMOEDE_TYPE_INT)
+        return am_fail(ARMOEDE_ETYPE, "breakdown column '%s' is real-valued: use a categorical or integer column", c->name);
+    size_t n = t->nrows;
+    int64_t *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    size_t m = 0;
+    /* distinct values: fast path for small ranges */
+    int64_t lo = INT64_MAX, hi = INT64_MIN + 1;
+    for (size_t i = 0; i < n; i++) {
+        int64_t x = c->v.i[i];
+        if (x == ARMOEDE_NA_INT) continue;
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+    }
+    if (lo <= hi && (uint64_t)(hi - lo) < 4096) {
+        uint8_t seen[4096] = {0};
+        for (size_t i = 0; i < n; i++) if (c->v.i[i] != ARMOEDE_NA_INT) seen[c->v.i[i] - lo] = 1;
+        for (int64_t x = lo; x <= hi; x++) if (seen[x - lo]) v[m++] = x;
+    } else if (lo <= hi) {
+        for (size_t i = 0; i < n; i++) if (c->v.i[i] != ARMOEDE_NA_INT) v[m++] = c->v.i[i];
+        qsort(v, m, sizeof *v, cmp_i64);
+        size_t u = 0;
+        for (size_t i = 0; i < m; i++) if (!u || v[u - 1] != v[i]) v[u++] = v[i];
+        m = u;
+    }
+    char **lab = calloc(m ? m : 1, sizeof *lab);
+    int32_t *code = malloc((n ? n : 1) * sizeof *code);
+    if (!lab || !code) { free(v); free(lab); free(code); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+    p->labels[d] = lab;
+    p->own_labels[d] = 1;
+    p->code[d] = code;
+    p->nlev[d] = m;
+    for (size_t k = 0; k < m; k++) {
+        char buf[32];
+        snprintf(buf, sizeof buf, "%" PRId64, v[k]);
+        if (!(lab[k] = am_strdup(buf))) { free(v); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+    }
+    for (size_t i = 0; i < n; i++) {
+        int64_t x = c->v.i[i];
+        if (x == ARMOEDE_NA_INT) { code[i] = -1; continue; }
+        if (lo <= hi && (uint64_t)(hi - lo) < 4096) {
+            /* binary search is fine too, but this is the common case */
+        }
+        size_t a = 0, b = m;
+        while (a < b) { size_t mid = (a + b) / 2; if (v[mid] < x) a = mid + 1; else b = mid; }
+        code[i] = (int32_t)a;
+    }
+    free(v);
+    return 0;
+}
+
+static int need_role(const prep *p, int role, const char *why)
+{
+    if (p->col[role] >= 0) return 0;
+    return am_fail(ARMOEDE_ENOTFOUND, "%s needs the role '%s' to be mapped to a column",
+                   why, armoede_role_name((armoede_role)role));
+}
+
+/* Validate options and roles, set up breakdowns. */
+static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_options *opts, const char *fn)
+{
+    memset(p, 0, sizeof *p);
+    p->t = t;
+    armoede_impact_options d = ARMOEDE_IMPACT_OPTIONS_INIT;
+    if (opts) {
+        if (opts->version < 1 || opts->version > ARMOEDE_IMPACT_OPTIONS_VERSION)
+            return am_fail(ARMOEDE_EINVAL, "%s: armoede_impact_options version %u is not supported", fn, opts->version);
+        d = *opts;
+    }
+    p->o = d;
+    static const double def_thr[] = {1.0, 1.1, 1.2, 1.3};
+    const double *thr = d.thresholds ? d.thresholds : def_thr;
+    p->np = d.thresholds ? d.n_thresholds : 4;
+    if (p->np == 0 || p->np > MAX_THRESHOLDS)
+        return am_fail(ARMOEDE_EINVAL, "%s: between 1 and %d thresholds, got %zu", fn, MAX_THRESHOLDS, p->np);
+    for (size_t j = 0; j < p->np; j++) {
+        if (!(thr[j] > 0 && thr[j] <= 100))
+            return am_fail(ARMOEDE_EINVAL, "%s: threshold %g is not in (0, 100] (1.10 means 110%%)", fn, thr[j]);
+        p->thr[j] = thr[j];
+        p->thr_pct_micro[j] = llround(thr[j] * 1e8);
+    }
+    if (d.units == 0) p->o.units = ARMOEDE_UNIT_HOUSEHOLDS | ARMOEDE_UNIT_PERSONS | ARMOEDE_UNIT_MINORS;
+    if (p->o.units & ~7u) return am_fail(ARMOEDE_EINVAL, "%s: unknown unit bits 0x%x", fn, p->o.units);
+    if (d.n_by > 16) return am_fail(ARMOEDE_EINVAL, "%s: at most 16 breakdown columns", fn);
+    if (d.n_by && !d.by) return am_fail(ARMOEDE_EINVAL, "%s: by is NULL", fn);
+    if (d.n_margins && !d.margins) return am_fail(ARMOEDE_EINVAL, "%s: margins is NULL", fn);
+    if (d.negative_income != ARMOEDE_NEGATIVE_EXCLUDE && d.negative_income != ARMOEDE_NEGATIVE_INCLUDE)
+        return am_fail(ARMOEDE_EINVAL, "%s: negative_income must be ARMOEDE_NEGATIVE_EXCLUDE or _INCLUDE", fn);
+    if (d.level != ARMOEDE_LEVEL_PERSON && d.level != ARMOEDE_LEVEL_HOUSEHOLD)
+        return am_fail(ARMOEDE_EINVAL, "%s: level must be ARMOEDE_LEVEL_PERSON or _HOUSEHOLD", fn);
+    if (d.bridge_gaps < 0 || d.relapse_years < 1 || d.nthreads < 0 || d.nthreads > 256)
+        return am_fail(ARMOEDE_EINVAL, "%s: bridge_gaps >= 0, relapse_years >= 1, nthreads in 0..256", fn);
+    if (!(d.ci_level > 0 && d.ci_level < 1)) return am_fail(ARMOEDE_EINVAL, "%s: ci_level must be in (0, 1)", fn);
+    if (isnan(d.wealth_limit)) return am_fail(ARMOEDE_EINVAL, "%s: wealth_limit is NaN", fn);
+    if (p->o.nthreads == 0) p->o.nthreads = 2;
+    for (int r = 0; r < ARMOEDE_ROLE_COUNT_; r++) p->col[r] = t->role[r];
+    p->household_file = p->col[ARMOEDE_ROLE_PERSON_ID] < 0;
+    p->weighted = p->col[ARMOEDE_ROLE_WEIGHT] >= 0;
+    int rc;
+    /* ratio source */
+    if (p->col[ARMOEDE_ROLE_RATIO_PCT] < 0) {
+        if ((rc = need_role(p, ARMOEDE_ROLE_INCOME, "the ratio to the minimum (without ratio_pct)"))) return rc;
+        if (p->col[ARMOEDE_ROLE_NORM] < 0) {
+            if (!d.norms)
+                return am_fail(ARMOEDE_EINVAL, "%s: no ratio_pct or norm column is mapped and no norms table was given", fn);
+            if ((rc = need_role(p, ARMOEDE_ROLE_YEAR, "a norms-table lookup")) ||
+                (rc = need_role(p, ARMOEDE_ROLE_HOUSEHOLD_TYPE, "a norms-table lookup")))
+                return rc;
+        }
+    }
+    if (p->household_file && (rc = need_role(p, ARMOEDE_ROLE_HOUSEHOLD_ID, fn)) != 0) {
+        /* a household file without household id: every row is its own household */
+        armoede_clear_error();
+    }
+    if (d.wealth_limit > 0 && (rc = need_role(p, ARMOEDE_ROLE_WEALTH, "the wealth test"))) return rc;
+    p->nby = d.n_by;
+    size_t groups = 1;
+    for (size_t k = 0; k < d.n_by; k++) {
+        if (!d.by[k]) return am_fail(ARMOEDE_EINVAL, "%s: breakdown %zu is NULL", fn, k);
+        int j = am_table_find(t, d.by[k]);
+        if (j < 0) return am_fail(ARMOEDE_ENOTFOUND, "%s: breakdown column '%s' is not in the table", fn, d.by[k]);
+        for (size_t q = 0; q < k; q++)
+            if (p->by_col[q] == j) return am_fail(ARMOEDE_EINVAL, "%s: breakdown column '%s' named twice", fn, d.by[k]);
+        p->by_col[k] = j;
+    }
+    for (size_t m = 0; m < d.n_margins; m++) {
+        size_t k;
+        if (!d.margins[m]) return am_fail(ARMOEDE_EINVAL, "%s: margin %zu is NULL", fn, m);
+        for (k = 0; k < d.n_by; k++) if (strcmp(d.by[k], d.margins[m]) == 0) break;
+        if (k == d.n_by) return am_fail(ARMOEDE_EINVAL, "%s: margin '%s' is not one of the breakdown columns", fn, d.margins[m]);
+        p->is_margin[k] = 1;
+    }
+    for (size_t k = 0; k < d.n_by; k++) {
+        if ((rc = setup_dim(p, k))) return rc;
+        groups *= p->nlev[k] ? p->nlev[k] : 1;
+        if (groups > MAX_GROUPS)
+            return am_fail(ARMOEDE_EINVAL, "%s: the breakdown has more than %zu combinations", fn, MAX_GROUPS);
+    }
+    p->ngroups = groups;
+    return 0;
+}
+
+static inline int64_t cents(double x) { return llround(x * 100.0); }
+
+/* The norm of row i from the cache / table. */
+static int row_norm(prep *p, size_t i, double *norm)
+{
+    const armoede_table *t = p->t;
+    int64_t y = t->cols[p->col[ARMOEDE_ROLE_YEAR]].v.i[i];
+    int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[i];
+    int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[i] : -2;
+    if (y == ARMOEDE_NA_INT || ty < 0 || band == -1) return 1; /* skip: missing */
+    size_t bi = band < 0 ? 0 : (size_t)band + 1;
+    if (y < p->y0 || y >= p->y0 + p->ny) return am_fail(ARMOEDE_EINTERNAL, "year outside cache");
+    size_t idx = ((size_t)(y - p->y0) * p->ntype + (size_t)ty) * p->nband + bi;
+    double v = p->norm_cache[idx];
+    if (isnan(v)) {
+        const char *tl = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.labels[ty];
+        const char *bl = band < 0 ? "" : t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.labels[band];
+        int rc = armoede_norms_annual(p->o.norms, (int)y, tl, bl, &v);
+        if (rc) {
+            char msg[900], where[512];
+            snprintf(msg, sizeof msg, "%s", armoede_last_error());
+            return am_fail(rc, "%s (first needed at %s)", msg, am_table_where(t, i, where, sizeof where));
+        }
+        p->norm_cache[idx] = v;
+    }
+    *norm = v;
+    return 0;
+}
+
+static int setup_norm_cache(prep *p)
+{
+    const armoede_table *t = p->t;
+    if (p->col[ARMOEDE_ROLE_RATIO_PCT] >= 0 || p->col[ARMOEDE_ROLE_NORM] >= 0) return 0;
+    const am_col *yc = &t->cols[p->col[ARMOEDE_ROLE_YEAR]];
+    if (yc->type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "year column must be integer");
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; i < t->nrows; i++) {
+        int64_t y = yc->v.i[i];
+        if (y == ARMOEDE_NA_INT) continue;
+        if (y < lo) lo = y;
+        if (y > hi) hi = y;
+    }
+    if (lo > hi) { lo = hi = 2000; }
+    if (lo < 1900 || hi > 2999) {
+        for (size_t i = 0; i < t->nrows; i++) {
+            int64_t y = yc->v.i[i];
+            if (y != ARMOEDE_NA_INT && (y < 1900 || y > 2999)) {
+                char where[512];
+                return am_fail(ARMOEDE_EDATA, "%s, column '%s': year %" PRId64 " is not a plausible year",
+                               am_table_where(t, i, where, sizeof where), yc->name, y);
+            }
+        }
+    }
+    p->y0 = (int)lo;
+    p->ny = (int)(hi - lo + 1);
+    p->ntype = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.n;
+    p->nband = 1 + (p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.n : 0);
+    size_t n = (size_t)p->ny * (p->ntype ? p->ntype : 1) * p->nband;
+    p->norm_cache = malloc(n * sizeof *p->norm_cache);
+    if (!p->norm_cache) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (size_t k = 0; k < n; k++) p->norm_cache[k] = NAN;
+    return 0;
+}
+
+static inline int flag1(const armoede_table *t, int col, size_t i)
+{
+    if (col < 0) return 0;
+    int64_t v = t->cols[col].v.i[i];
+    return v != ARMOEDE_NA_INT && v != 0;
+}
+static inline int flag0(const armoede_table *t, int col, size_t i)
+{
+    if (col < 0) return 0;
+    return t->cols[col].v.i[i] == 0;
+}
+
+static inline double numval(const am_col *c, size_t i)
+{
+    if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
+    return c->v.i[i] == ARMOEDE_NA_INT ? NAN : (double)c->v.i[i];
+}
+
+static inline int64_t keyval(const am_col *c, size_t i)
+{
+    return c->type == ARMOEDE_TYPE_CAT ? (c->v.c[i] < 0 ? ARMOEDE_NA_INT : c->v.c[i]) : c->v.i[i];
+}
+
+/* Classify one row: returns cls (0 = out of population, with *why set). */
+static int classify(prep *p, size_t i, uint32_t *cls, int *why)
+{
+    const armoede_table *t = p->t;
+    const int *col = p->col;
+    *cls = 0;
+    *why = SK_NONE;
+    if (col[ARMOEDE_ROLE_YEAR] >= 0 && t->cols[col[ARMOEDE_ROLE_YEAR]].v.i[i] == ARMOEDE_NA_INT) { *why = SK_YEAR; return 0; }
+    if (flag0(t, col[ARMOEDE_ROLE_WHOLE_YEAR], i) && p->o.filter_whole_year) { *why = SK_WHOLE_YEAR; return 0; }
+    if (flag1(t, col[ARMOEDE_ROLE_STUDENT], i) && p->o.filter_student) { *why = SK_STUDENT; return 0; }
+    if (flag1(t, col[ARMOEDE_ROLE_INSTITUTIONAL], i) && p->o.filter_institutional) { *why = SK_INSTITUTIONAL; return 0; }
+    uint32_t low = 0;
+    if (col[ARMOEDE_ROLE_RATIO_PCT] >= 0) {
+        double r = numval(&t->cols[col[ARMOEDE_ROLE_RATIO_PCT]], i);
+        if (isnan(r)) { *why = SK_RATIO; return 0; }
+        if (r < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
+        int64_t v = fabs(r) < 1e10 ? llround(r * 1e6) : (r < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
+        for (size_t j = 0; j < p->np; j++) if (v <= p->thr_pct_micro[j]) low |= 1u << j;
+    } else {
+        double inc = numval(&t->cols[col[ARMOEDE_ROLE_INCOME]], i);
+        if (isnan(inc)) { *why = SK_RATIO; return 0; }
+        if (inc < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
+        double norm;
+        if (col[ARMOEDE_ROLE_NORM] >= 0) {
+            norm = numval(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
+            if (isnan(norm) || !(norm > 0)) { *why = SK_NORM; return 0; }
+        } else {
+            int rc = row_norm(p, i, &norm);
+            if (rc == 1) { *why = SK_NORM; return 0; }
+            if (rc) return rc;
+        }
+        int64_t ic = fabs(inc) < 1e15 ? cents(inc) : (inc < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
+        for (size_t j = 0; j < p->np; j++) if (ic <= cents(p->thr[j] * norm)) low |= 1u << j;
+    }
+    if (p->o.wealth_limit > 0) {
+        double w = numval(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
+        if (isnan(w)) p->wealth_missing++;
+        else if (w > p->o.wealth_limit) { low = 0; p->wealth_tested++; }
+    }
+    if (p->weighted) {
+        double w = numval(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
+        if (!(w > 0) || !isfinite(w)) { *why = SK_WEIGHT; return 0; }
+    }
+    *cls = low | IN_POP;
+    return 0;
+}
+
+/* Group id of row i, or -1 when a key is missing. */
+static int32_t group_of(const prep *p, size_t i)
+{
+    size_t g = 0;
+    for (size_t d = 0; d < p->nby; d++) {
+        const am_col *c = &p->t->cols[p->by_col[d]];
+        int32_t k;
+        if (p->code[d]) k = p->code[d][i];
+        else { int32_t code = c->v.c[i]; k = code < 0 ? -1 : p->rank[d][code]; }
+        if (k < 0) return -1;
+        g = g * p->nlev[d] + (size_t)k;
+    }
+    return (int32_t)g;
+}
+
+/* Household-key equality of rows i and j (same household id and year). */
+static int same_household(const prep *p, size_t i, size_t j)
+{
+    const armoede_table *t = p->t;
+    int hc = p->col[ARMOEDE_ROLE_HOUSEHOLD_ID], yc = p->col[ARMOEDE_ROLE_YEAR];
+    if (hc < 0) return 0;
+    if (keyval(&t->cols[hc], i) != keyval(&t->cols[hc], j)) return 0;
+    if (yc >= 0 && t->cols[yc].v.i[i] != t->cols[yc].v.i[j]) return 0;
+    return 1;
+}
+
+/* ---- sorting rows by a 64-bit key (LSD radix, stable) ---- */
+typedef struct { uint64_t key; uint32_t row; uint32_t pad; } krow;
+
+static int radix_sort(krow *a, size_t n)
+{
+    krow *b = malloc((n ? n : 1) * sizeof *b);
+    if (!b) return am_fail(ARMOEDE_ENOMEM, "out of memory sorting %zu rows", n);
+    uint64_t all_or = 0, all_and = ~(uint64_t)0;
+    for (size_t i = 0; i < n; i++) { all_or |= a[i].key; all_and &= a[i].key; }
+    for (int shift = 0; shift < 64; shift += 8) {
+        if ((((all_or ^ all_and) >> shift) & 0xff) == 0) continue; /* byte constant */
+        size_t cnt[257] = {0};
+        for (size_t i = 0; i < n; i++) cnt[((a[i].key >> shift) & 0xff) + 1]++;
+        for (int k = 0; k < 256; k++) cnt[k + 1] += cnt[k];
+        for (size_t i = 0; i < n; i++) b[cnt[(a[i].key >> shift) & 0xff]++] = a[i];
+        krow *tmp = a; a = b; b = tmp;
+        /* keep the data in the caller's array at the end */
+        memcpy(b, a, n * sizeof *a);
+        tmp = a; a = b; b = tmp;
+    }
+    free(b);
+    return 0;
+}
+
+static inline uint64_t ukey(int64_t v) { return (uint64_t)v ^ ((uint64_t)1 << 63); }
+
+/* Mark the first row of every household-year (person files). */
+static int mark_households(prep *p)
+{
+    const armoede_table *t = p->t;
+    size_t n = t->nrows;
+    p->first = calloc(n ? n : 1, 1);
+    if (!p->first) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    int hc = p->col[ARMOEDE_ROLE_HOUSEHOLD_ID];
+    if (hc < 0) {
+        if (!p->household_file)
+            return am_fail(ARMOEDE_ENOTFOUND, "counting households needs the role 'household_id' to be mapped");
+        memset(p->first, 1, n);
+        return 0;
+    }
+    int yc = p->col[ARMOEDE_ROLE_YEAR];
+    /* fast path: rows of one household-year contiguous and in (year, household) order */
+    int sorted = 1;
+    for (size_t i = 1; i < n && sorted; i++) {
+        int64_t y0 = yc >= 0 ? t->cols[yc].v.i[i - 1] : 0, y1 = yc >= 0 ? t->cols[yc].v.i[i] : 0;
+        int64_t h0 = keyval(&t->cols[hc], i - 1), h1 = keyval(&t->cols[hc], i);
+        if (y1 < y0 || (y1 == y0 && h1 < h0)) sorted = 0;
+    }
+    if (sorted) {
+        for (size_t i = 0; i < n; i++) p->first[i] = i == 0 || !same_household(p, i, i - 1);
+    } else {
+        krow *a = malloc((n ? n : 1) * sizeof *a);
+        if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+        /* sort by household, then (stable) rows of one household stay in row order;
+         * years are told apart afterwards by a second sort key */
+        for (size_t i = 0; i < n; i++) { a[i].key = ukey(yc >= 0 ? t->cols[yc].v.i[i] : 0); a[i].row = (uint32_t)i; }
+        int rc = radix_sort(a, n);
+        if (!rc) {
+            for (size_t i = 0; i < n; i++) a[i].key = ukey(keyval(&t->cols[hc], a[i].row));
+            rc = radix_sort(a, n);
+        }
+        if (rc) { free(a); return rc; }
+        /* now sorted by household, then year, then row */
+        for (size_t k = 0; k < n; k++) {
+            size_t i = a[k].row;
+            p->first[i] = k == 0 || !same_household(p, i, a[k - 1].row);
+        }
+        free(a);
+    }
+    return 0;
+}
+
+static int is_minor(const prep *p, size_t i)
+{
+    const armoede_table *t = p->t;
+    const int *col = p->col;
+    if (col[ARMOEDE_ROLE_MINOR] >= 0) {
+        int64_t v = t->cols[col[ARMOEDE_ROLE_MINOR]].v.i[i];
+        if (v != ARMOEDE_NA_INT) return v != 0;
+    }
+    if (col[ARMOEDE_ROLE_AGE] >= 0) {
+        int64_t v = t->cols[col[ARMOEDE_ROLE_AGE]].v.i[i];
+        if (v != ARMOEDE_NA_INT) return v < 18;
+    }
+    if (col[ARMOEDE_ROLE_BIRTH_YEAR] >= 0 && col[ARMOEDE_ROLE_YEAR] >= 0) {
+        int64_t b = t->cols[col[ARMOEDE_ROLE_BIRTH_YEAR]].v.i[i], y = t->cols[col[ARMOEDE_ROLE_YEAR]].v.i[i];
+        if (b != ARMOEDE_NA_INT && y != ARMOEDE_NA_INT) return y - b < 18;
+    }
+    return -1; /* unknown */
+}
+
+/* Per-row classification, groups and flags (single thread; the norm cache
+ * is filled here). Rows are classified in parallel chunks afterwards would
+ * need a read-only cache: classification is cheap next to I/O. */
+static int prep_rows(prep *p, int need_minor_info)
+{
+    const armoede_table *t = p->t;
+    size_t n = t->nrows;
+    int rc;
+    if ((rc = setup_norm_cache(p))) return rc;
+    p->cls = malloc((n ? n : 1) * sizeof *p->cls);
+    p->gid = malloc((n ? n : 1) * sizeof *p->gid);
+    p->minor = malloc(n ? n : 1);
+    if (!p->cls || !p->gid || !p->minor) return am_fail(ARMOEDE_ENOMEM, "out of memory (%zu rows)", n);
+    size_t minor_unknown = 0;
+    for (size_t i = 0; i < n; i++) {
+        int why;
+        uint32_t cls;
+        if ((rc = classify(p, i, &cls, &why))) return rc;
+        int32_t g = group_of(p, i);
+        if (cls && g < 0) { cls = 0; why = SK_KEY; }
+        p->skips[why]++;
+        p->cls[i] = cls;
+        p->gid[i] = g;
+        int m = is_minor(p, i);
+        if (m < 0) { m = 0; if (need_minor_info && cls && !p->household_file) minor_unknown++; }
+        p->minor[i] = (uint8_t)m;
+    }
+    if (minor_unknown && (p->o.units & ARMOEDE_UNIT_MINORS))
+        return am_fail(ARMOEDE_ENOTFOUND, "counting minors needs the role 'minor', 'age' or 'birth_year' (with 'year'); %zu rows have none", minor_unknown);
+    return 0;
+}
+
+static int add_notes(prep *p, armoede_result *r, size_t rows_in)
+{
+    int rc = am_result_note(r, "rows read: %zu", rows_in);
+    for (int k = 1; k < SK_COUNT_ && !rc; k++)
+        if (p->skips[k]) rc = am_result_note(r, "rows left out: %zu (%s)", p->skips[k], skip_text[k]);
+    if (!rc && p->wealth_tested)
+        rc = am_result_note(r, "wealth test: %zu rows above the wealth limit %.2f kept in the population, never counted as low",
+                            p->wealth_tested, p->o.wealth_limit);
+    if (!rc && p->wealth_missing)
+        rc = am_result_note(r, "wealth test: %zu rows without wealth were not tested", p->wealth_missing);
+    if (!rc && p->conflicts)
+        rc = am_result_note(r, "households whose member rows disagree on income, norm, filters or group: %zu (the first row of each is used)",
+                            p->conflicts);
+    return rc;
+}
+
+/* ---- accumulation into cells ---- */
+/* Per (group, unit): den_w, den_n, den_x2; per (group, unit, p): num_w, num_n, num_x2. */
+typedef struct {
+    size_t ng, nu, np;
+    double *den; /* [g][u][3] */
+    double *num; /* [g][u][p][3] */
+} cells;
+
+static int cells_new(cells *c, size_t ng, size_t nu, size_t np)
+{
+    c->ng = ng; c->nu = nu; c->np = np;
+    c->den = calloc(ng * nu * 3, sizeof *c->den);
+    c->num = calloc(ng * nu * np * 3, sizeof *c->num);
+    if (!c->den || !c->num) { free(c->den); free(c->num); return am_fail(ARMOEDE_ENOMEM, "out of memory (%zu groups)", ng); }
+    return 0;
+}
+static void cells_free(cells *c) { free(c->den); free(c->num); }
+
+static inline void cell_add(cells *c, size_t g, size_t u, double x, int in_den, uint32_t lowbits)
+{
+    double *d = &c->den[(g * c->nu + u) * 3];
+    if (in_den) { d[0] += x; d[1] += 1; d[2] += x * x; }
+    if (!lowbits) return;
+    double *nm = &c->num[(g * c->nu + u) * c->np * 3];
+    for (size_t j = 0; j < c->np; j++)
+        if (lowbits >> j & 1u) { nm[j * 3] += x; nm[j * 3 + 1] += 1; nm[j * 3 + 2] += x * x; }
+}
+
+static void cells_merge(cells *into, const cells *from)
+{
+    size_t nd = into->ng * into->nu * 3, nn = nd * into->np;
+    for (size_t k = 0; k < nd; k++) into->den[k] += from->den[k];
+    for (size_t k = 0; k < nn; k++) into->num[k] += from->num[k];
+}
+
+static const char *const unit_names[3] = {"households", "persons", "minors"};
+
+/* Units active in opts, as indices 0..2. */
+static size_t active_units(const prep *p, int idx[3])
+{
+    size_t nu = 0;
+    for (int u = 0; u < 3; u++) if (p->o.units & (1u << u)) idx[nu++] = u;
+    return nu;
+}
+
+/* Emit rows for every group and margin combination. num_index selects the
+ * numerator slot, indicator per call; den from den slot unless den_from_num
+ * >= 0 (then the numerator of that threshold is the denominator). */
+typedef struct {
+    const char *indicator;
+    double duration;
+    int den_is_minima; /* denominator = numerator cells of `den_cells` */
+    const cells *den_cells;
+} emit_spec;
+
+static double zval(double level)
+{
+    /* inverse normal by GSL would pull in its error handler; a rational
+     * approximation is exact enough for interval limits (Acklam, |err|<1.2e-9). */
+    double pr = 1 - (1 - level) / 2;
+    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
+                               1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
+    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                               6.680131188771972e+01, -1.328068155288572e+01};
+    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                               -2.549671348451771e+00, 4.374664141464968e+00, 2.938163982698783e+00};
+    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                               3.754408661907416e+00};
+    if (pr > 0.97575) {
+        double q = sqrt(-2 * log(1 - pr));
+        return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+               ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+    }
+    double q = pr - 0.5, r = q * q;
+    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+           (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+}
+
+static int emit(prep *p, armoede_result *r, const cells *c, const emit_spec *s)
+{
+    int uidx[3];
+    size_t nu = active_units(p, uidx);
+    size_t nby = p->nby;
+    size_t nmarg = 0, mdims[16];
+    for (size_t d = 0; d < nby; d++) if (p->is_margin[d]) mdims[nmarg++] = d;
+    const char *keys[16];
+    size_t dig[16];
+    double z = zval(p->o.ci_level);
+    /* aggregate buffers for a margin combination */
+    size_t nd = c->ng * c->nu * 3;
+    cells agg;
+    int rc = cells_new(&agg, c->ng, c->nu, c->np);
+    if (rc) return rc;
+    cells aggd = {0};
+    if (s->den_is_minima && (rc = cells_new(&aggd, c->ng, c->nu, c->np))) { cells_free(&agg); return rc; }
+    for (size_t mask = 0; mask < ((size_t)1 << nmarg) && !rc; mask++) {
+        /* sum cells into agg with the masked dims set to level 0 */
+        memset(agg.den, 0, nd * sizeof *agg.den);
+        memset(agg.num, 0, nd * c->np * sizeof *agg.num);
+        if (s->den_is_minima) memset(aggd.num, 0, nd * c->np * sizeof *aggd.num);
+        for (size_t g = 0; g < c->ng; g++) {
+            size_t rem = g, tgt = 0, mult = 1;
+            for (size_t d = nby; d-- > 0;) {
+                size_t k = rem % p->nlev[d];
+                rem /= p->nlev[d];
+                int masked = 0;
+                for (size_t m = 0; m < nmarg; m++) if (mdims[m] == d && (mask >> m & 1)) masked = 1;
+                tgt += (masked ? 0 : k) * mult;
+                mult *= p->nlev[d];
+            }
+            for (size_t k = 0; k < c->nu * 3; k++) agg.den[tgt * c->nu * 3 + k] += c->den[g * c->nu * 3 + k];
+            for (size_t k = 0; k < c->nu * c->np * 3; k++) agg.num[tgt * c->nu * c->np * 3 + k] += c->num[g * c->nu * c->np * 3 + k];
+            if (s->den_is_minima)
+                for (size_t k = 0; k < c->nu * c->np * 3; k++)
+                    aggd.num[tgt * c->nu * c->np * 3 + k] += s->den_cells->num[g * c->nu * c->np * 3 + k];
+        }
+        for (size_t g = 0; g < c->ng && !rc; g++) {
+            /* skip target groups that are not canonical for this mask */
+            size_t rem = g;
+            int ok = 1;
+            for (size_t d = nby; d-- > 0;) {
+                dig[d] = rem % p->nlev[d];
+                rem /= p->nlev[d];
+            }
+            for (size_t m = 0; m < nmarg; m++) if ((mask >> m & 1) && dig[mdims[m]] != 0) ok = 0;
+            if (!ok) continue;
+            for (size_t d = 0; d < nby; d++) {
+                int masked = 0;
+                for (size_t m = 0; m < nmarg; m++) if (mdims[m] == d && (mask >> m & 1)) masked = 1;
+                keys[d] = masked ? AM_TOTAL_LABEL : p->labels[d][dig[d]];
+            }
+            for (size_t j = 0; j < c->np && !rc; j++) {
+                for (size_t u = 0; u < nu && !rc; u++) {
+                    const double *nm = &agg.num[((g * c->nu + u) * c->np + j) * 3];
+                    const double *dn = s->den_is_minima ? &aggd.num[((g * c->nu + u) * c->np + j) * 3]
+                                                        : &agg.den[(g * c->nu + u) * 3];
+                    if (dn[1] == 0) continue; /* empty group */
+                    double f[ARMOEDE_FIELD_COUNT_];
+                    double R = nm[0] / dn[0];
+                    f[ARMOEDE_FIELD_ESTIMATE] = R;
+                    f[ARMOEDE_FIELD_NUM_W] = nm[0];
+                    f[ARMOEDE_FIELD_DEN_W] = dn[0];
+                    f[ARMOEDE_FIELD_NUM_N] = nm[1];
+                    f[ARMOEDE_FIELD_DEN_N] = dn[1];
+                    f[ARMOEDE_FIELD_SE] = f[ARMOEDE_FIELD_CI_LOW] = f[ARMOEDE_FIELD_CI_HIGH] = NAN;
+                    if (p->weighted && dn[1] > 1) {
+                        /* y = x * low, so sum y^2 = sum xy = num x2 */
+                        double sz = nm[2] - 2 * R * nm[2] + R * R * dn[2];
+                        if (sz < 0) sz = 0;
+                        double se = sqrt(dn[1] / (dn[1] - 1) * sz) / dn[0];
+                        f[ARMOEDE_FIELD_SE] = se;
+                        f[ARMOEDE_FIELD_CI_LOW] = fmax(0, R - z * se);
+                        f[ARMOEDE_FIELD_CI_HIGH] = fmin(1, R + z * se);
+                    }
+                    f[ARMOEDE_FIELD_THRESHOLD] = p->thr[j];
+                    f[ARMOEDE_FIELD_DURATION] = s->duration;
+                    rc = am_result_add(r, s->indicator, unit_names[uidx[u]], keys, f);
+                }
+            }
+        }
+    }
+    cells_free(&agg);
+    if (s->den_is_minima) cells_free(&aggd);
+    return rc;
+}
+
+static int result_start(prep *p, armoede_result **out)
+{
+    armoede_result *r = am_result_new();
+    if (!r) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    const char *names[16];
+    for (size_t d = 0; d < p->nby; d++) names[d] = p->t->cols[p->by_col[d]].name;
+    int rc = am_result_set_keys(r, names, p->nby);
+    if (rc) { armoede_result_free(r); return rc; }
+    *out = r;
+    return 0;
+}
+
+/* ---- minima ---- */
+typedef struct {
+    prep *p;
+    cells *parts;
+    size_t nchunks;
+    size_t next;
+    pthread_mutex_t mu;
+    int uidx[3];
+    size_t nu;
+} minima_job;
+
+static void minima_chunk(minima_job *j, size_t k)
+{
+    prep *p = j->p;
+    const armoede_table *t = p->t;
+    cells *c = &j->parts[k];
+    size_t a = k * CHUNK, b = a + CHUNK < t->nrows ? a + CHUNK : t->nrows;
+    const am_col *wc = p->weighted ? &t->cols[p->col[ARMOEDE_ROLE_WEIGHT]] : NULL;
+    const am_col *npc = p->col[ARMOEDE_ROLE_N_PERSONS] >= 0 ? &t->cols[p->col[ARMOEDE_ROLE_N_PERSONS]] : NULL;
+    const am_col *nmc = p->col[ARMOEDE_ROLE_N_MINORS] >= 0 ? &t->cols[p->col[ARMOEDE_ROLE_N_MINORS]] : NULL;
+    for (size_t i = a; i < b; i++) {
+        uint32_t cls = p->cls[i];
+        if (!cls) continue;
+        uint32_t low = cls & ~IN_POP;
+        size_t g = (size_t)p->gid[i];
+        double w = wc ? numval(wc, i) : 1.0;
+        for (size_t u = 0; u < j->nu; u++) {
+            switch (j->uidx[u]) {
+            case 0:
+                if (p->first[i]) cell_add(c, g, u, w, 1, low);
+                break;
+            case 1:
+                if (p->household_file) {
+                    double m = npc ? numval(npc, i) : NAN;
+                    if (m > 0) cell_add(c, g, u, w * m, 1, low);
+                } else cell_add(c, g, u, w, 1, low);
+                break;
+            default:
+                if (p->household_file) {
+                    double m = nmc ? numval(nmc, i) : NAN;
+                    if (m > 0) cell_add(c, g, u, w * m, 1, low);
+                } else if (p->minor[i]) cell_add(c, g, u, w, 1, low);
+                break;
+            }
+        }
+    }
+}
+
+static void *minima_worker(void *arg)
+{
+    minima_job *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->mu);
+        size_t k = j->next++;
+        pthread_mutex_unlock(&j->mu);
+        if (k >= j->nchunks) return NULL;
+        minima_chunk(j, k);
+    }
+}
+
+/* Household consistency: count households whose rows disagree with the first. */
+static void check_households(prep *p)
+{
+    const armoede_table *t = p->t;
+    if (p->household_file || p->col[ARMOEDE_ROLE_HOUSEHOLD_ID] < 0) return;
+    /* only checkable cheaply in the contiguous case: compare each row with the previous of the same household */
+    for (size_t i = 1; i < t->nrows; i++)
+        if (!p->first[i] && same_household(p, i, i - 1) &&
+            (p->cls[i] != p->cls[i - 1] || p->gid[i] != p->gid[i - 1]))
+            p->conflicts++;
+}
+
+static int run_parallel(prep *p, minima_job *j)
+{
+    size_t nt = (size_t)p->o.nthreads;
+    if (nt > j->nchunks) nt = j->nchunks;
+    pthread_mutex_init(&j->mu, NULL);
+    pthread_t th[256];
+    size_t started = 0;
+    for (size_t k = 1; k < nt; k++) {
+        if (pthread_create(&th[k], NULL, minima_worker, j) != 0) break;
+        started++;
+    }
+    minima_worker(j);
+    for (size_t k = 1; k <= started; k++) pthread_join(th[k], NULL);
+    pthread_mutex_destroy(&j->mu);
+    return 0;
+}
+
+int armoede_minima(const armoede_table *t, const armoede_impact_options *opts, armoede_result **out)
+{
+    if (out) *out = NULL;
+    if (!t || !out) return am_fail(ARMOEDE_EINVAL, "armoede_minima: table or out is NULL");
+    prep p;
+    int rc = prep_setup(&p, t, opts, "armoede_minima");
+    if (!rc) rc = prep_rows(&p, 1);
+    if (!rc && (p.o.units & ARMOEDE_UNIT_HOUSEHOLDS)) rc = mark_households(&p);
+    if (!rc && p.household_file && (p.o.units & (ARMOEDE_UNIT_PERSONS | ARMOEDE_UNIT_MINORS))) {
+        if (p.col[ARMOEDE_ROLE_N_PERSONS] < 0 && (p.o.units & ARMOEDE_UNIT_PERSONS))
+            rc = am_fail(ARMOEDE_ENOTFOUND, "a table without person_id counts persons through the role 'n_persons', which is not mapped");
+        else if (p.col[ARMOEDE_ROLE_N_MINORS] < 0 && (p.o.units & ARMOEDE_UNIT_MINORS))
+            rc = am_fail(ARMOEDE_ENOTFOUND, "a table without person_id counts minors through the role 'n_minors', which is not mapped");
+    }
+    if (rc) { prep_free(&p); return rc; }
+    if (p.first) check_households(&p);
+    minima_job j;
+    memset(&j, 0, sizeof j);
+    j.p = &p;
+    j.nu = active_units(&p, j.uidx);
+    j.nchunks = (t->nrows + CHUNK - 1) / CHUNK;
+    if (j.nchunks == 0) j.nchunks = 1;
+    /* bound the memory of per-chunk partial sums: fewer, larger chunks would
+     * change the summation order, so instead merge in fixed order with the
+     * same chunk size whatever the thread count. */
+    j.parts = calloc(j.nchunks, sizeof *j.parts);
+    if (!j.parts) { prep_free(&p); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+    for (size_t k = 0; k < j.nchunks && !rc; k++) rc = cells_new(&j.parts[k], p.ngroups, j.nu, p.np);
+    if (!rc) run_parallel(&p, &j);
+    armoede_result *r = NULL;
+    if (!rc) {
+        for (size_t k = 1; k < j.nchunks; k++) cells_merge(&j.parts[0], &j.parts[k]);
+        rc = result_start(&p, &r);
+    }
+    if (!rc) {
+        emit_spec s = {"minima", NAN, 0, NULL};
+        rc = emit(&p, r, &j.parts[0], &s);
+    }
+    if (!rc) rc = add_notes(&p, r, t->nrows);
+    for (size_t k = 0; k < j.nchunks; k++) cells_free(&j.parts[k]);
+    free(j.parts);
+    prep_free(&p);
+    if (rc) { armoede_result_free(r); return rc; }
+    *out = r;
+    return 0;
+}
+
+/* ---- longitudinal: units followed over the years ---- */
+/* Sort the rows of units (persons or households) by (unit, year). Only rows
+ * that are units: at household level the first row of each household-year. */
+static int unit_order(prep *p, int household_level, uint32_t **order, size_t *norder)
+{
+    const armoede_table *t = p->t;
+    int uc = household_level ? p->col[ARMOEDE_ROLE_HOUSEHOLD_ID] : p->col[ARMOEDE_ROLE_PERSON_ID];
+    int yc = p->col[ARMOEDE_ROLE_YEAR];
+    size_t n = t->nrows, m = 0;
+    if (n > UINT32_MAX) return am_fail(ARMOEDE_EINVAL, "more than 2^32 rows");
+    krow *a = malloc((n ? n : 1) * sizeof *a);
+    if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    size_t missing = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (household_level && !p->first[i]) continue;
+        if (keyval(&t->cols[uc], i) == ARMOEDE_NA_INT || t->cols[yc].v.i[i] == ARMOEDE_NA_INT) { missing++; continue; }
+        a[m].key = ukey(t->cols[yc].v.i[i]);
+        a[m].row = (uint32_t)i;
+        m++;
+    }
+    int rc = radix_sort(a, m);
+    if (!rc) {
+        for (size_t k = 0; k < m; k++) a[k].key = ukey(keyval(&t->cols[uc], a[k].row));
+        rc = radix_sort(a, m);
+    }
+    if (rc) { free(a); return rc; }
+    uint32_t *o = malloc((m ? m : 1) * sizeof *o);
+    if (!o) { free(a); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+    for (size_t k = 0; k < m; k++) {
+        o[k] = a[k].row;
+        if (k && a[k].key == a[k - 1].key && t->cols[yc].v.i[a[k].row] == t->cols[yc].v.i[a[k - 1].row]) {
+            char w1[512], w2[512];
+            const char *lab = t->cols[uc].type == ARMOEDE_TYPE_CAT ? t->cols[uc].dict.labels[t->cols[uc].v.c[a[k].row]] : NULL;
+            char idb[32];
+            if (!lab) { snprintf(idb, sizeof idb, "%" PRId64, t->cols[uc].v.i[a[k].row]); lab = idb; }
+            int rc2 = am_fail(ARMOEDE_EDATA, "%s %s appears twice in year %" PRId64 " (%s and %s)",
+                              household_level ? "household" : "person", lab, t->cols[yc].v.i[a[k].row],
+                              am_table_where(t, a[k - 1].row, w1, sizeof w1), am_table_where(t, a[k].row, w2, sizeof w2));
+            free(a); free(o);
+            return rc2;
+        }
+    }
+    free(a);
+    *order = o;
+    *norder = m;
+    (void)missing;
+    return 0;
+}
+
+static int long_setup(prep *p, const armoede_table *t, const armoede_impact_options *opts, const char *fn,
+                      uint32_t **order, size_t *norder)
+{
+    int rc = prep_setup(p, t, opts, fn);
+    if (rc) return rc;
+    int hh = p->o.level == ARMOEDE_LEVEL_HOUSEHOLD;
+    if ((rc = need_role(p, ARMOEDE_ROLE_YEAR, fn))) return rc;
+    if (t->cols[p->col[ARMOEDE_ROLE_YEAR]].type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "year column must be integer");
+    if ((rc = need_role(p, hh ? ARMOEDE_ROLE_HOUSEHOLD_ID : ARMOEDE_ROLE_PERSON_ID,
+                        hh ? "household-level durations and flows" : "person-level durations and flows (following persons)")))
+        return rc;
+    if (hh) p->o.units = ARMOEDE_UNIT_HOUSEHOLDS;
+    else p->o.units &= ~ARMOEDE_UNIT_HOUSEHOLDS;
+    if (!p->o.units) return am_fail(ARMOEDE_EINVAL, "%s: at person level the units are persons and/or minors", fn);
+    if ((rc = prep_rows(p, 1))) return rc;
+    if (hh) {
+        if ((rc = mark_households(p))) return rc;
+    }
+    return unit_order(p, hh, order, norder);
+}
+
+/* Unit index u (0..2) of this longitudinal call for row i, or -1 if the row
+ * does not count as that unit. */
+static inline int counts_as(const prep *p, int unit, size_t i)
+{
+    if (unit == 0) return 1;
+    if (unit == 1) return 1;
+    return p->minor[i];
+}
+
+int armoede_durations(const armoede_table *t, const armoede_impact_options *opts, armoede_result **out)
+{
+    if (out) *out = NULL;
+    if (!t || !out) return am_fail(ARMOEDE_EINVAL, "armoede_durations: table or out is NULL");
+    prep p;
+    uint32_t *order = NULL;
+    size_t m = 0;
+    int rc = long_setup(&p, t, opts, "armoede_durations", &order, &m);
+    static const int def_k[] = {1, 4};
+    const int *ks = p.o.durations ? p.o.durations : def_k;
+    size_t nk = p.o.durations ? p.o.n_durations : 2;
+    if (!rc && (nk == 0 || nk > 64)) rc = am_fail(ARMOEDE_EINVAL, "armoede_durations: between 1 and 64 durations");
+    for (size_t q = 0; q < nk && !rc; q++)
+        if (ks[q] < 1 || ks[q] > 100) rc = am_fail(ARMOEDE_EINVAL, "armoede_durations: duration %d is not in 1..100", ks[q]);
+    if (rc) { free(order); prep_free(&p); return rc; }
+    int uidx[3];
+    size_t nu = active_units(&p, uidx);
+    cells *pop = calloc(nk, sizeof *pop), *low = calloc(nk, sizeof *low);
+    if (!pop || !low) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (size_t q = 0; q < nk && !rc; q++) {
+        rc = cells_new(&pop[q], p.ngroups, nu, p.np);
+        if (!rc) rc = cells_new(&low[q], p.ngroups, nu, p.np);
+    }
+    const am_col *yc = &t->cols[p.col[ARMOEDE_ROLE_YEAR]];
+    const am_col *wc = p.weighted ? &t->cols[p.col[ARMOEDE_ROLE_WEIGHT]] : NULL;
+    int hh = p.o.level == ARMOEDE_LEVEL_HOUSEHOLD;
+    int uc = hh ? p.col[ARMOEDE_ROLE_HOUSEHOLD_ID] : p.col[ARMOEDE_ROLE_PERSON_ID];
+    /* walk each unit's years */
+    size_t a = 0;
+    while (a < m && !rc) {
+        size_t b = a + 1;
+        int64_t key = keyval(&t->cols[uc], order[a]);
+        while (b < m && keyval(&t->cols[uc], order[b]) == key) b++;
+        int run[MAX_THRESHOLDS] = {0};
+        int64_t last_low[MAX_THRESHOLDS];
+        int64_t last_pop = INT64_MIN;
+        int pop_run = 0;
+        for (size_t j = 0; j < p.np; j++) last_low[j] = INT64_MIN;
+        for (size_t k = a; k < b; k++) {
+            size_t i = order[k];
+            int64_t y = yc->v.i[i];
+            uint32_t cls = p.cls[i];
+            if (!cls) continue; /* unobserved this year */
+            pop_run = (last_pop != INT64_MIN && y == last_pop + 1) ? pop_run + 1 : 1;
+            last_pop = y;
+            uint32_t low_now = cls & ~IN_POP;
+            for (size_t j = 0; j < p.np; j++) {
+                if (low_now >> j & 1u) {
+                    int64_t gap = last_low[j] == INT64_MIN ? INT64_MAX : y - last_low[j] - 1;
+                    run[j] = (run[j] > 0 && gap <= p.o.bridge_gaps) ? run[j] + 1 : 1;
+                    last_low[j] = y;
+                } else run[j] = 0;
+            }
+            size_t g = (size_t)p.gid[i];
+            double w = wc ? numval(wc, i) : 1.0;
+            for (size_t q = 0; q < nk; q++) {
+                uint32_t bits = 0;
+                for (size_t j = 0; j < p.np; j++) if (run[j] >= ks[q]) bits |= 1u << j;
+                int in_den = !(hh && p.o.cbs_denominator) || pop_run >= ks[q];
+                for (size_t u = 0; u < nu; u++) {
+                    if (!counts_as(&p, uidx[u], i)) continue;
+                    /* "duration": population (or CBS) denominator */
+                    if (in_den) cell_add(&pop[q], g, u, w, 1, bits);
+                    /* "duration_of_minima": numerator cells; denominator = low now */
+                    cell_add(&low[q], g, u, w, 0, bits);
+                }
+            }
+        }
+        a = b;
+    }
+    /* minima-now cells (denominator of duration_of_minima) */
+    cells now = {0};
+    if (!rc) rc = cells_new(&now, p.ngroups, nu, p.np);
+    for (size_t i = 0; i < t->nrows && !rc; i++) {
+        uint32_t cls = p.cls[i];
+        if (!cls) continue;
+        if (hh && !p.first[i]) continue;
+        if (keyval(&t->cols[uc], i) == ARMOEDE_NA_INT) continue;
+        double w = wc ? numval(wc, i) : 1.0;
+        for (size_t u = 0; u < nu; u++)
+            if (counts_as(&p, uidx[u], i)) cell_add(&now, (size_t)p.gid[i], u, w, 0, cls & ~IN_POP);
+    }
+    armoede_result *r = NULL;
+    if (!rc) rc = result_start(&p, &r);
+    for (size_t q = 0; q < nk && !rc; q++) {
+        emit_spec s1 = {"duration", ks[q], 0, NULL};
+        rc = emit(&p, r, &pop[q], &s1);
+        if (!rc) {
+            emit_spec s2 = {"duration_of_minima", ks[q], 1, &now};
+            rc = emit(&p, r, &low[q], &s2);
+        }
+    }
+    if (!rc) rc = add_notes(&p, r, t->nrows);
+    if (!rc && hh && p.o.cbs_denominator)
+        rc = am_result_note(r, "household durations: denominator = households in the population in each of the k years (CBS)");
+    if (!rc && p.o.bridge_gaps)
+        rc = am_result_note(r, "spells bridge up to %d unobserved year(s); bridged years do not count towards k", p.o.bridge_gaps);
+    cells_free(&now);
+    for (size_t q = 0; q < nk; q++) { if (pop) cells_free(&pop[q]); if (low) cells_free(&low[q]); }
+    free(pop);
+    free(low);
+    free(order);
+    prep_free(&p);
+    if (rc) { armoede_result_free(r); return rc; }
+    *out = r;
+    return 0;
+}
+
+int armoede_flows(const armoede_table *t, const armoede_impact_options *opts, armoede_result **out)
+{
+    if (out) *out = NULL;
+    if (!t || !out) return am_fail(ARMOEDE_EINVAL, "armoede_flows: table or out is NULL");
+    prep p;
+    uint32_t *order = NULL;
+    size_t m = 0;
+    int rc = long_setup(&p, t, opts, "armoede_flows", &order, &m);
+    if (rc) { free(order); prep_free(&p); return rc; }
+    int uidx[3];
+    size_t nu = active_units(&p, uidx);
+    /* entry: den = not low in t-1, num = low in t; exit: den = low in t-1,
+     * num = not low in t; relapse: den = exits in s with full follow-up, num =
+     * low again within M years. Denominators differ per threshold, so they
+     * are kept in the numerator slots of separate cells. */
+    cells entry = {0}, exitc = {0}, relapse = {0}, entry_den = {0}, exit_den = {0}, relapse_den = {0};
+    rc = cells_new(&entry, p.ngroups, nu, p.np);
+    if (!rc) rc = cells_new(&exitc, p.ngroups, nu, p.np);
+    if (!rc) rc = cells_new(&relapse, p.ngroups, nu, p.np);
+    if (!rc) rc = cells_new(&entry_den, p.ngroups, nu, p.np);
+    if (!rc) rc = cells_new(&exit_den, p.ngroups, nu, p.np);
+    if (!rc) rc = cells_new(&relapse_den, p.ngroups, nu, p.np);
+    const am_col *yc = &t->cols[p.col[ARMOEDE_ROLE_YEAR]];
+    const am_col *wc = p.weighted ? &t->cols[p.col[ARMOEDE_ROLE_WEIGHT]] : NULL;
+    int hh = p.o.level == ARMOEDE_LEVEL_HOUSEHOLD;
+    int uc = hh ? p.col[ARMOEDE_ROLE_HOUSEHOLD_ID] : p.col[ARMOEDE_ROLE_PERSON_ID];
+    int M = p.o.relapse_years;
+    uint32_t all = p.np >= 32 ? ~0u : ((1u << p.np) - 1);
+    size_t a = 0;
+    while (a < m && !rc) {
+        size_t b = a + 1;
+        int64_t key = keyval(&t->cols[uc], order[a]);
+        while (b < m && keyval(&t->cols[uc], order[b]) == key) b++;
+        for (size_t k = a + 1; k < b; k++) {
+            size_t i = order[k], h = order[k - 1];
+            int64_t y = yc->v.i[i];
+            if (!p.cls[i] || !p.cls[h] || yc->v.i[h] != y - 1) continue; /* observed in t-1 and t */
+            uint32_t low = p.cls[i] & ~IN_POP, prev = p.cls[h] & ~IN_POP;
+            double w = wc ? numval(wc, i) : 1.0;
+            size_t g = (size_t)p.gid[i];
+            uint32_t exited = prev & ~low, back = 0;
+            int full = exited != 0;
+            /* exits in s = y: observed in every year y+1..y+M? low again in any? */
+            size_t kk = k + 1;
+            for (int64_t fy = y + 1; full && fy <= y + M; fy++) {
+                while (kk < b && yc->v.i[order[kk]] < fy) kk++;
+                if (kk >= b || yc->v.i[order[kk]] != fy || !p.cls[order[kk]]) full = 0;
+                else back |= p.cls[order[kk]] & ~IN_POP;
+            }
+            for (size_t u = 0; u < nu; u++) {
+                if (!counts_as(&p, uidx[u], i)) continue;
+                cell_add(&entry_den, g, u, w, 0, all & ~prev);
+                cell_add(&entry, g, u, w, 0, low & ~prev);
+                cell_add(&exit_den, g, u, w, 0, prev);
+                cell_add(&exitc, g, u, w, 0, exited);
+                if (full) {
+                    cell_add(&relapse_den, g, u, w, 0, exited);
+                    cell_add(&relapse, g, u, w, 0, exited & back);
+                }
+            }
+        }
+        a = b;
+    }
+    armoede_result *r = NULL;
+    if (!rc) rc = result_start(&p, &r);
+    if (!rc) { emit_spec s = {"entry", NAN, 1, &entry_den}; rc = emit(&p, r, &entry, &s); }
+    if (!rc) { emit_spec s = {"exit", NAN, 1, &exit_den}; rc = emit(&p, r, &exitc, &s); }
+    if (!rc) { emit_spec s = {"relapse", (double)M, 1, &relapse_den}; rc = emit(&p, r, &relapse, &s); }
+    if (!rc) rc = add_notes(&p, r, t->nrows);
+    cells_free(&entry); cells_free(&exitc); cells_free(&relapse); cells_free(&relapse_den);
+    cells_free(&entry_den); cells_free(&exit_den);
+    free(order);
+    prep_free(&p);
+    if (rc) { armoede_result_free(r); return rc; }
+    *out = r;
+    return 0;
+}

@@ -1,0 +1,116 @@
+/* Internal declarations shared by the files of libarmoede. Never installed.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#ifndef ARMOEDE_INTERNAL_H
+#define ARMOEDE_INTERNAL_H
+
+#include "armoede.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define AM_HIDDEN __attribute__((visibility("hidden")))
+
+/* ---- errors (error.c) ---- */
+/* Set the per-thread message and return status. printf-style. */
+AM_HIDDEN int am_fail(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Make sure GSL's default abort handler can never fire (idempotent, thread-safe). */
+AM_HIDDEN void am_gsl_guard(void);
+/* Write v into buf (size n) as a short printable excerpt for messages. */
+AM_HIDDEN const char *am_excerpt(const char *s, size_t len, char *buf, size_t n);
+
+/* ---- small utilities (util.c) ---- */
+AM_HIDDEN char *am_strdup(const char *s);
+AM_HIDDEN char *am_strndup(const char *s, size_t n);
+AM_HIDDEN void *am_grow(void *p, size_t *cap, size_t need, size_t elem);
+AM_HIDDEN uint64_t am_hash(const char *s, size_t n);
+
+/* A string -> code dictionary (open addressing), labels kept in insertion order. */
+typedef struct am_dict {
+    char **labels;
+    size_t n, cap;
+    int32_t *slots; /* code + 1, 0 = empty */
+    size_t nslots;
+} am_dict;
+AM_HIDDEN void am_dict_free(am_dict *d);
+/* Code of s (length n), adding it when absent; -1 on ENOMEM (message set). */
+AM_HIDDEN int32_t am_dict_intern(am_dict *d, const char *s, size_t n);
+/* Code of s or -1 when absent. */
+AM_HIDDEN int32_t am_dict_find(const am_dict *d, const char *s, size_t n);
+
+/* ---- tables (table.c) ---- */
+typedef struct am_col {
+    char *name;
+    int type; /* armoede_type */
+    union {
+        int64_t *i;
+        double *r;
+        int32_t *c;
+        void *p;
+    } v;
+    int owned;
+    am_dict dict; /* CAT only */
+} am_col;
+
+struct armoede_table {
+    size_t nrows;
+    am_col *cols;
+    size_t ncols, capcols;
+    int role[ARMOEDE_ROLE_COUNT_]; /* column index or -1 */
+    char *source;                  /* file it was read from, or NULL */
+    uint32_t *lines;               /* line of each row when not row + 2, else NULL */
+};
+
+AM_HIDDEN int am_table_find(const armoede_table *t, const char *name); /* index or -1 */
+/* Append a column taking ownership of data (NULL data allowed for nrows == 0). */
+AM_HIDDEN int am_table_push(armoede_table *t, const char *name, int type, void *data, int owned,
+                            am_dict *dict);
+/* Line number of row i in its source file (1-based; the header is line 1). */
+AM_HIDDEN unsigned long am_table_line(const armoede_table *t, size_t i);
+/* Describe row i for messages: "file.csv line 12" or "row 11". */
+AM_HIDDEN const char *am_table_where(const armoede_table *t, size_t i, char *buf, size_t n);
+/* Label of row i of column j as text (CAT label, INT decimal); NULL if missing. */
+AM_HIDDEN const char *am_col_label(const am_col *c, size_t i, char *buf, size_t n);
+
+/* ---- results (result.c) ---- */
+typedef struct am_row {
+    char *indicator; /* interned per result: points into r->strs */
+    char *unit;
+    char **keys; /* nkeys entries; NULL = no such key */
+    double f[ARMOEDE_FIELD_COUNT_];
+    int status;
+    int rounded;
+    char *reason;
+} am_row;
+
+struct armoede_result {
+    am_row *rows;
+    size_t nrows, caprows;
+    char **key_names;
+    size_t nkeys;
+    char **notes;
+    size_t nnotes, capnotes;
+    int protected_;
+};
+
+AM_HIDDEN armoede_result *am_result_new(void);
+AM_HIDDEN int am_result_set_keys(armoede_result *r, const char *const *names, size_t n);
+/* Add a row; keys has r->nkeys entries (copied). */
+AM_HIDDEN int am_result_add(armoede_result *r, const char *indicator, const char *unit,
+                            const char *const *keys, const double *f);
+AM_HIDDEN int am_result_note(armoede_result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+AM_HIDDEN armoede_result *am_result_copy(const armoede_result *r);
+AM_HIDDEN int am_result_set_reason(am_row *row, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#define AM_TOTAL_LABEL "Total"
+
+/* ---- CSV scanning shared by readers (csv.c) ---- */
+AM_HIDDEN int am_parse_int(const char *s, size_t n, int64_t *out);
+AM_HIDDEN int am_parse_real(const char *s, size_t n, char decimal, double *out);
+AM_HIDDEN int am_parse_date(const char *s, size_t n, int *y, int *m, int *d);
+
+#endif

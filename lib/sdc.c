@@ -1,0 +1,186 @@
+/* Disclosure control: primary and secondary suppression, rounding.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void armoede_sdc_options_init(armoede_sdc_options *opts)
+{
+    if (!opts) return;
+    armoede_sdc_options d = ARMOEDE_SDC_OPTIONS_INIT;
+    *opts = d;
+}
+
+static int suppressed(const am_row *w)
+{
+    return w->status == ARMOEDE_CELL_SUPPRESSED_PRIMARY || w->status == ARMOEDE_CELL_SUPPRESSED_SECONDARY;
+}
+
+static int same_num(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
+static int same_str(const char *a, const char *b)
+{
+    if (!a || !b) return a == b;
+    return strcmp(a, b) == 0;
+}
+
+/* Sorting context (qsort has none: a per-call struct reached through the
+ * index array would need qsort_r, which is not C11; so we sort an array of
+ * pairs that carry the context pointer). */
+typedef struct {
+    const armoede_result *r;
+    size_t row;
+    size_t skip; /* key excluded from the comparison */
+} sref;
+
+static int cmp_str(const char *a, const char *b)
+{
+    if (!a || !b) return (a != NULL) - (b != NULL);
+    return strcmp(a, b);
+}
+
+static int cmp_sref(const void *pa, const void *pb)
+{
+    const sref *a = pa, *b = pb;
+    const am_row *x = &a->r->rows[a->row], *y = &b->r->rows[b->row];
+    int c = strcmp(x->indicator, y->indicator);
+    if (c) return c;
+    if ((c = strcmp(x->unit, y->unit))) return c;
+    for (int f = ARMOEDE_FIELD_THRESHOLD; f <= ARMOEDE_FIELD_DURATION; f++) {
+        double u = x->f[f], v = y->f[f];
+        if (isnan(u) != isnan(v)) return isnan(u) ? -1 : 1;
+        if (!isnan(u) && u != v) return u < v ? -1 : 1;
+    }
+    for (size_t k = 0; k < a->r->nkeys; k++) {
+        if (k == a->skip) continue;
+        if ((c = cmp_str(x->keys[k], y->keys[k]))) return c;
+    }
+    return a->row < b->row ? -1 : a->row > b->row;
+}
+
+static int same_line(const armoede_result *r, size_t i, size_t j, size_t skip)
+{
+    const am_row *x = &r->rows[i], *y = &r->rows[j];
+    if (strcmp(x->indicator, y->indicator) || strcmp(x->unit, y->unit)) return 0;
+    if (!same_num(x->f[ARMOEDE_FIELD_THRESHOLD], y->f[ARMOEDE_FIELD_THRESHOLD]) ||
+        !same_num(x->f[ARMOEDE_FIELD_DURATION], y->f[ARMOEDE_FIELD_DURATION]))
+        return 0;
+    for (size_t k = 0; k < r->nkeys; k++)
+        if (k != skip && !same_str(x->keys[k], y->keys[k])) return 0;
+    return 1;
+}
+
+static double size_of(const am_row *w)
+{
+    return isnan(w->f[ARMOEDE_FIELD_DEN_N]) ? w->f[ARMOEDE_FIELD_NUM_N] : w->f[ARMOEDE_FIELD_DEN_N];
+}
+
+/* One pass over all lines along key k; returns the number of cells newly
+ * suppressed, or a negative status. */
+static long secondary_pass(armoede_result *r, size_t k, sref *refs)
+{
+    size_t n = r->nrows;
+    for (size_t i = 0; i < n; i++) { refs[i].r = r; refs[i].row = i; refs[i].skip = k; }
+    qsort(refs, n, sizeof *refs, cmp_sref);
+    long added = 0;
+    size_t a = 0;
+    while (a < n) {
+        size_t b = a + 1;
+        while (b < n && same_line(r, refs[a].row, refs[b].row, k)) b++;
+        /* line refs[a..b) */
+        size_t nsup = 0, total = SIZE_MAX, lone = SIZE_MAX, nkey = 0;
+        for (size_t x = a; x < b; x++) {
+            am_row *w = &r->rows[refs[x].row];
+            if (!w->keys[k]) continue;
+            nkey++;
+            if (strcmp(w->keys[k], AM_TOTAL_LABEL) == 0) total = refs[x].row;
+            if (suppressed(w)) { nsup++; lone = refs[x].row; }
+        }
+        if (total != SIZE_MAX && nkey > 1 && nsup == 1) {
+            size_t pick = SIZE_MAX;
+            for (size_t x = a; x < b; x++) {
+                size_t row = refs[x].row;
+                am_row *w = &r->rows[row];
+                if (!w->keys[k] || row == total || suppressed(w) || w->status == ARMOEDE_CELL_NO_DATA) continue;
+                if (pick == SIZE_MAX || size_of(w) < size_of(&r->rows[pick]) ||
+                    (size_of(w) == size_of(&r->rows[pick]) && row < pick))
+                    pick = row;
+            }
+            if (pick == SIZE_MAX && lone != total) pick = total; /* the only child: hide the total */
+            if (pick != SIZE_MAX) {
+                am_row *w = &r->rows[pick];
+                w->status = ARMOEDE_CELL_SUPPRESSED_SECONDARY;
+                if (am_result_set_reason(w, "secondary: hidden so that a suppressed cell cannot be recomputed from the total over '%s'",
+                                         r->key_names[k]))
+                    return ARMOEDE_ENOMEM;
+                added++;
+            }
+        }
+        a = b;
+    }
+    return added;
+}
+
+int armoede_sdc_apply(armoede_result *r, const armoede_sdc_options *opts)
+{
+    if (!r) return am_fail(ARMOEDE_EINVAL, "armoede_sdc_apply: result is NULL");
+    armoede_sdc_options o = ARMOEDE_SDC_OPTIONS_INIT;
+    if (opts) {
+        if (opts->version < 1 || opts->version > ARMOEDE_SDC_OPTIONS_VERSION)
+            return am_fail(ARMOEDE_EINVAL, "armoede_sdc_options version %u is not supported", opts->version);
+        o = *opts;
+    }
+    if (r->protected_) return am_fail(ARMOEDE_EINVAL, "disclosure control was already applied to this result");
+    if (o.min_n < 0) return am_fail(ARMOEDE_EINVAL, "min_n must be >= 0");
+    if (o.round_base != 0 && o.round_base != 5 && o.round_base != 10)
+        return am_fail(ARMOEDE_EINVAL, "round_base must be 0, 5 or 10 (got %d)", o.round_base);
+    double m = o.min_n;
+    /* primary */
+    for (size_t i = 0; i < r->nrows && o.min_n > 1; i++) {
+        am_row *w = &r->rows[i];
+        if (w->status != ARMOEDE_CELL_OK) continue;
+        double nn = w->f[ARMOEDE_FIELD_NUM_N], dn = w->f[ARMOEDE_FIELD_DEN_N];
+        const char *why = NULL;
+        if (!isnan(dn) && dn < m) why = "primary: the group has fewer than %d units";
+        else if (nn >= 1 && nn < m) why = "primary: fewer than %d units in the numerator";
+        else if (!isnan(dn) && dn - nn >= 1 && dn - nn < m) why = "primary: fewer than %d units of the group outside the numerator";
+        if (why) {
+            w->status = ARMOEDE_CELL_SUPPRESSED_PRIMARY;
+            if (am_result_set_reason(w, why, o.min_n)) return ARMOEDE_ENOMEM;
+        }
+    }
+    /* secondary */
+    if (o.secondary && r->nrows > 1 && r->nkeys > 0) {
+        sref *refs = malloc(r->nrows * sizeof *refs);
+        if (!refs) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+        for (;;) {
+            long added = 0;
+            for (size_t k = 0; k < r->nkeys; k++) {
+                long a = secondary_pass(r, k, refs);
+                if (a < 0) { free(refs); return (int)a; }
+                added += a;
+            }
+            if (!added) break;
+        }
+        free(refs);
+    }
+    /* erase and round */
+    for (size_t i = 0; i < r->nrows; i++) {
+        am_row *w = &r->rows[i];
+        if (suppressed(w)) {
+            for (int f = 0; f < ARMOEDE_FIELD_COUNT_; f++)
+                if (f != ARMOEDE_FIELD_THRESHOLD && f != ARMOEDE_FIELD_DURATION) w->f[f] = NAN;
+        } else if (o.round_base && w->status == ARMOEDE_CELL_OK) {
+            static const armoede_field cf[] = {ARMOEDE_FIELD_NUM_W, ARMOEDE_FIELD_DEN_W, ARMOEDE_FIELD_NUM_N, ARMOEDE_FIELD_DEN_N};
+            for (size_t k = 0; k < 4; k++) {
+                double v = w->f[cf[k]];
+                if (!isnan(v)) w->f[cf[k]] = floor(v / o.round_base + 0.5) * o.round_base;
+            }
+            w->rounded = 1;
+        }
+    }
+    r->protected_ = 1;
+    return am_result_note(r, "disclosure control: min_n %d, secondary suppression %s, rounding %s",
+                          o.min_n, o.secondary ? "on" : "off",
+                          o.round_base ? (o.round_base == 5 ? "to 5" : "to 10") : "off");
+}
