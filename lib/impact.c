@@ -207,7 +207,15 @@ static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_opti
         p->thr[j] = thr[j];
         p->thr_pct_micro[j] = llround(thr[j] * 1e8);
     }
-    if (d.units == 0) p->o.units = ARMOEDE_UNIT_HOUSEHOLDS | ARMOEDE_UNIT_PERSONS | ARMOEDE_UNIT_MINORS;
+    if (d.units == 0) {
+        /* households and persons, and minors when the table can tell them */
+        p->o.units = ARMOEDE_UNIT_HOUSEHOLDS | ARMOEDE_UNIT_PERSONS;
+        int person_file = t->role[ARMOEDE_ROLE_PERSON_ID] >= 0;
+        if ((person_file && (t->role[ARMOEDE_ROLE_MINOR] >= 0 || t->role[ARMOEDE_ROLE_AGE] >= 0 ||
+                             (t->role[ARMOEDE_ROLE_BIRTH_YEAR] >= 0 && t->role[ARMOEDE_ROLE_YEAR] >= 0))) ||
+            (!person_file && t->role[ARMOEDE_ROLE_N_MINORS] >= 0))
+            p->o.units |= ARMOEDE_UNIT_MINORS;
+    }
     if (p->o.units & ~7u) return am_fail(ARMOEDE_EINVAL, "%s: unknown unit bits 0x%x", fn, p->o.units);
     if (d.n_by > 16) return am_fail(ARMOEDE_EINVAL, "%s: at most 16 breakdown columns", fn);
     if (d.n_by && !d.by) return am_fail(ARMOEDE_EINVAL, "%s: by is NULL", fn);

@@ -151,6 +151,8 @@ int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **
     if (!rc && !colsec) rc = am_fail(ARMOEDE_ECONFIG, "%s: no [columns] section (it maps your column names to roles)", c->path);
     if (rc) goto done;
 
+    if (!find_sec(c, "output")) { rc = am_fail(ARMOEDE_ECONFIG, "%s: no [output] section (csv = ..., json = ...)", c->path); goto done; }
+
     /* [monitor] */
     am_cfg_section *ms = find_sec(c, "monitor");
     if (ms) { am_cfg_get(ms, "title", NULL); am_cfg_get(ms, "description", NULL); if ((rc = am_cfg_unused(c, ms))) goto done; }
@@ -380,7 +382,15 @@ int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **
             rc = am_fail(rc, "[indicator %s]: %s", it->name, msg);
             break;
         }
-        rc = am_result_note(r, "[indicator %s]: computed", it->name);
+        /* say which indicator each note is about */
+        for (size_t k = 0; k < r->nnotes && !rc; k++) {
+            size_t len = strlen(it->name) + strlen(r->notes[k]) + 16;
+            char *x = malloc(len);
+            if (!x) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
+            snprintf(x, len, "[indicator %s] %s", it->name, r->notes[k]);
+            free(r->notes[k]);
+            r->notes[k] = x;
+        }
         if (!rc) rc = armoede_result_append(all, r);
         armoede_result_free(r);
     }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Builds libarmoede twice (release, and debug with AddressSanitizer and
+# UndefinedBehaviorSanitizer) and runs every test suite in both builds.
+# Ends with one line "N passed, N failed" over all suites; exits non-zero on
+# any failure (a test that fails, a test program that crashes, or no tests).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+tools/deps.sh || { echo "test: installing dependencies failed" >&2; exit 1; }
+
+passed=0
+failed=0
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+
+build() { # dir, meson options...
+  local dir=$1; shift
+  if [ ! -f "$dir/build.ninja" ]; then
+    meson setup "$dir" "$@" >"$log/setup-$dir.txt" 2>&1 || { cat "$log/setup-$dir.txt"; return 1; }
+  fi
+  ninja -C "$dir" >"$log/ninja-$dir.txt" 2>&1 || { cat "$log/ninja-$dir.txt"; return 1; }
+}
+
+# Run one cmocka program with TAP output and count its test cases.
+run_cmocka() { # label, program
+  local label=$1 prog=$2 out rc p f
+  out="$log/$(basename "$prog")-$label.tap"
+  (cd "$(dirname "$prog")" && CMOCKA_MESSAGE_OUTPUT=TAP \
+     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+     timeout 900 "./$(basename "$prog")") >"$out" 2>&1
+  rc=$?
+  p=$(grep -c '^ok ' "$out")
+  f=$(grep -c '^not ok ' "$out")
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi   # crashed or sanitizer report
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi    # ran nothing
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" -gt 0 ]; then
+    echo "FAIL $label $(basename "$prog"): $p passed, $f failed (exit $rc)"
+    grep -v '^ok ' "$out" | tail -40
+  else
+    echo "ok   $label $(basename "$prog"): $p passed"
+  fi
+}
+
+suite_c() { # label, build dir
+  local label=$1 dir=$2 t
+  for t in "$dir"/tests/test_*; do
+    [ -x "$t" ] && [ -f "$t" ] || continue
+    run_cmocka "$label" "$t"
+  done
+}
+
+if build build --buildtype=release; then
+  suite_c release build
+else
+  echo "FAIL: the release build failed"; failed=$((failed + 1))
+fi
+if build build-asan --buildtype=debug -Db_sanitize=address,undefined -Db_lundef=false; then
+  suite_c asan+ubsan build-asan
+else
+  echo "FAIL: the sanitizer build failed"; failed=$((failed + 1))
+fi
+
+# The demo config must run end to end on a small synthetic city.
+if [ -x build/tools/armoede-gencity ] && [ -x build/tools/armoede ]; then
+  tmp="$log/demo"; mkdir -p "$tmp/data/synthetic" "$tmp/examples/groningen" "$tmp/out/groningen"
+  cp examples/groningen/trendmonitor.ini "$tmp/examples/groningen/"
+  mkdir -p "$tmp/data"; cp data/norms_participatiewet.csv "$tmp/data/"
+  if build/tools/armoede-gencity --seed 7 --households 3000 -o "$tmp/data/synthetic/groningen_2016_2024.csv.gz" 2>/dev/null \
+     && build/tools/armoede --quiet "$tmp/examples/groningen/trendmonitor.ini" \
+     && [ -s "$tmp/out/groningen/trendmonitor.csv" ] && [ -s "$tmp/out/groningen/trendmonitor.json" ] \
+     && grep -q suppressed "$tmp/out/groningen/trendmonitor.csv"; then
+    echo "ok   demo: trend monitor on a small synthetic city"; passed=$((passed + 1))
+  else
+    echo "FAIL demo: trend monitor on a small synthetic city"; failed=$((failed + 1))
+  fi
+fi
+
+echo
+if [ $((passed + failed)) -eq 0 ]; then echo "no tests ran"; failed=1; fi
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
