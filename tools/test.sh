@@ -75,6 +75,31 @@ if [ -x build/tools/armoede-gencity ] && [ -x build/tools/armoede ]; then
   fi
 fi
 
+# The C examples compile against the installed pkg-config file and run.
+if [ -f build/build.ninja ]; then
+  inst="$log/inst"
+  if meson install -C build --destdir "$inst" >"$log/install.txt" 2>&1; then
+    pc=$(dirname "$(find "$inst" -name armoede.pc | head -1)")
+    libdir=$(dirname "$pc")
+    ok=1
+    for ex in examples/c/minima.c; do
+      exe="$log/$(basename "$ex" .c)"
+      if ! PKG_CONFIG_SYSROOT_DIR="$inst" PKG_CONFIG_PATH="$pc" \
+          sh -c 'cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$1" $(pkg-config --cflags --libs armoede) -o "$2"' _ "$ex" "$exe" \
+        || ! LD_LIBRARY_PATH="$libdir" "$exe" "$tmp/data/synthetic/groningen_2016_2024.csv.gz" data/norms_participatiewet.csv | grep -q '^2024 '; then
+        ok=0
+      fi
+    done
+    awk '/^#include <armoede.h>/,/^}/' README.md > "$log/readme.c"
+    PKG_CONFIG_SYSROOT_DIR="$inst" PKG_CONFIG_PATH="$pc" \
+      sh -c 'cc -std=c11 -Wall -Wextra -Wpedantic -Werror "$1" $(pkg-config --cflags --libs armoede) -o "$2"' _ "$log/readme.c" "$log/readme" || ok=0
+    if [ $ok -eq 1 ]; then echo "ok   examples: compile against the installed armoede.pc and run"; passed=$((passed + 1))
+    else echo "FAIL examples: compile against the installed armoede.pc and run"; failed=$((failed + 1)); fi
+  else
+    cat "$log/install.txt"; echo "FAIL install"; failed=$((failed + 1))
+  fi
+fi
+
 echo
 if [ $((passed + failed)) -eq 0 ]; then echo "no tests ran"; failed=1; fi
 echo "$passed passed, $failed failed"
