@@ -128,6 +128,7 @@ typedef struct {
     const char *path;
     char sep, dec;
     const char *const *na; size_t nna;
+    size_t na_len[64];
     size_t na_maxlen;
     size_t nfile;        /* fields per record */
     int *sel;            /* file column -> bcol index or -1 */
@@ -146,11 +147,13 @@ static const char *const default_na[] = {"", "NA", "-", "."};
 
 static int is_na(const reader *r, const char *s, size_t n)
 {
-    while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    if (n && (*s == ' ' || *s == '\t' || s[n - 1] == ' ' || s[n - 1] == '\t')) {
+        while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
+        while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
+    }
     if (n > r->na_maxlen) return 0;
     for (size_t k = 0; k < r->nna; k++)
-        if (strlen(r->na[k]) == n && memcmp(r->na[k], s, n) == 0) return 1;
+        if (r->na_len[k] == n && memcmp(r->na[k], s, n) == 0) return 1;
     return 0;
 }
 
@@ -315,6 +318,18 @@ static int field(reader *r, size_t j, const char *s, size_t n, unsigned long lin
 /* Fill any AUTO-sampled missing slots with NA when na set is empty: a
  * missing sample value is stored as the first NA token, so we need one. */
 
+/* Line numbers no longer follow from row numbers (a quoted newline or a
+ * blank line came before): keep them per row from now on. */
+static int keep_lines(reader *r)
+{
+    r->need_lines = 1;
+    uint32_t *l = malloc((r->cap ? r->cap : 1) * sizeof *l);
+    if (!l) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (size_t i = 0; i < r->nrows; i++) l[i] = (uint32_t)(i + 2);
+    r->lines = l;
+    return 0;
+}
+
 /* Parse records in buf[0..len). Returns bytes consumed (whole records), or
  * (size_t)-1 on error. At eof the final record needs no newline. */
 static size_t parse_block(reader *r, const char *buf, size_t len, int eof, int header, int *err)
@@ -336,6 +351,28 @@ static size_t parse_block(reader *r, const char *buf, size_t len, int eof, int h
             p += *p == '\r' ? 2 : 1;
             r->line++;
             continue;
+        }
+        if (!header) {
+            /* fast path: a record without quotes, split with memchr */
+            const char *nlp = memchr(p, '\n', (size_t)(end - p));
+            if (!nlp && !eof) goto incomplete;
+            const char *re = nlp ? nlp : end;
+            if (!memchr(p, '"', (size_t)(re - p))) {
+                const char *fe_rec = (re > p && re[-1] == '\r') ? re - 1 : re;
+                const char *fs = p;
+                for (;;) {
+                    const char *fe = memchr(fs, sep, (size_t)(fe_rec - fs));
+                    const char *stop = fe ? fe : fe_rec;
+                    if (j < r->nfile && r->sel[j] >= 0 && (*err = field(r, j, fs, (size_t)(stop - fs), line0)))
+                        return (size_t)-1;
+                    j++;
+                    if (!fe) break;
+                    fs = fe + 1;
+                }
+                p = nlp ? nlp + 1 : end;
+                complete = 1;
+                goto record_done;
+            }
         }
         for (;;) {
             const char *fs, *fe;
@@ -418,6 +455,7 @@ static size_t parse_block(reader *r, const char *buf, size_t len, int eof, int h
             break;
         }
         if (!complete) goto incomplete;
+    record_done:
         r->line += 1 + nl;
         if (header) return (size_t)(p - buf);
         if (j != r->nfile) {
@@ -426,14 +464,7 @@ static size_t parse_block(reader *r, const char *buf, size_t len, int eof, int h
             return (size_t)-1;
         }
         if (r->sampling) r->sample_line[r->nrows] = line0;
-        if (nl && !r->need_lines) {
-            /* line numbers no longer follow from row numbers: keep them */
-            r->need_lines = 1;
-            uint32_t *l = malloc((r->cap ? r->cap : 1) * sizeof *l);
-            if (!l) { *err = am_fail(ARMOEDE_ENOMEM, "out of memory"); return (size_t)-1; }
-            for (size_t i = 0; i < r->nrows; i++) l[i] = (uint32_t)(i + 2);
-            r->lines = l;
-        }
+        if ((nl || line0 != r->nrows + 2) && !r->need_lines && (*err = keep_lines(r))) return (size_t)-1;
         if (r->need_lines) r->lines[r->nrows] = (uint32_t)line0;
         r->nrows++;
         continue;
@@ -574,9 +605,11 @@ int armoede_table_read_csv(const char *path, const armoede_read_options *opts, a
     r.dec = o.decimal ? o.decimal : '.';
     if (o.na_tokens) { r.na = o.na_tokens; r.nna = o.n_na_tokens; }
     else { r.na = default_na; r.nna = 4; }
+    if (r.nna > 64) return am_fail(ARMOEDE_EINVAL, "at most 64 missing-value tokens");
     for (size_t k = 0; k < r.nna; k++) {
         if (!r.na[k]) return am_fail(ARMOEDE_EINVAL, "missing-value token %zu is NULL", k);
-        if (strlen(r.na[k]) > r.na_maxlen) r.na_maxlen = strlen(r.na[k]);
+        r.na_len[k] = strlen(r.na[k]);
+        if (r.na_len[k] > r.na_maxlen) r.na_maxlen = r.na_len[k];
     }
     r.line = 1;
 
