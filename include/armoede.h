@@ -354,12 +354,15 @@ ARMOEDE_API void armoede_result_free(armoede_result *r);
  * denominator) use the numerator rule only.
  * Secondary suppression: within each table (same indicator, unit, threshold
  * and duration), cells that differ in one key and share all others form a
- * line together with their "Total" cell on that key when the result has it.
- * While any line holds exactly one suppressed cell, the unsuppressed non-total
- * cell of that line with the smallest denominator (ties: first in row order)
- * is suppressed too (or, when only the total was suppressed, the smallest
- * child). This prevents recomputing a suppressed cell from a margin and its
- * siblings along any one key.
+ * line, together with the cells that are totals over that key (labelled
+ * "Total", or without that key because they come from a coarser breakdown).
+ * Every line is treated as if its total were published somewhere, whether
+ * or not the result holds it. While any line holds exactly one suppressed
+ * cell, the unsuppressed non-total cell of that line with the smallest
+ * denominator (numerator for counts; ties: first in row order) is suppressed
+ * too; when the suppressed cell is the only child, its totals are
+ * suppressed. This prevents recomputing a suppressed cell from a margin and
+ * its siblings along any one key.
  * Rounding (round_base 5 or 10): published counts are rounded to the nearest
  * multiple (halves up); the estimate is computed before rounding.
  * Suppressed cells have their numbers erased (NaN) and a reason recorded.

@@ -485,7 +485,15 @@ static int mark_households(prep *p)
         if (y1 < y0 || (y1 == y0 && h1 < h0)) sorted = 0;
     }
     if (sorted) {
-        for (size_t i = 0; i < n; i++) p->first[i] = i == 0 || !same_household(p, i, i - 1);
+        size_t head = 0, counted = SIZE_MAX;
+        for (size_t i = 0; i < n; i++) {
+            p->first[i] = i == 0 || !same_household(p, i, i - 1);
+            if (p->first[i]) head = i;
+            else if ((p->cls[i] != p->cls[head] || p->gid[i] != p->gid[head]) && counted != head) {
+                p->conflicts++;
+                counted = head;
+            }
+        }
     } else {
         krow *a = malloc((n ? n : 1) * sizeof *a);
         if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory");
@@ -499,9 +507,15 @@ static int mark_households(prep *p)
         }
         if (rc) { free(a); return rc; }
         /* now sorted by household, then year, then row */
+        size_t head = 0, counted = SIZE_MAX;
         for (size_t k = 0; k < n; k++) {
             size_t i = a[k].row;
             p->first[i] = k == 0 || !same_household(p, i, a[k - 1].row);
+            if (p->first[i]) head = i;
+            else if ((p->cls[i] != p->cls[head] || p->gid[i] != p->gid[head]) && counted != head) {
+                p->conflicts++;
+                counted = head;
+            }
         }
         free(a);
     }
@@ -813,18 +827,6 @@ static void *minima_worker(void *arg)
     }
 }
 
-/* Household consistency: count households whose rows disagree with the first. */
-static void check_households(prep *p)
-{
-    const armoede_table *t = p->t;
-    if (p->household_file || p->col[ARMOEDE_ROLE_HOUSEHOLD_ID] < 0) return;
-    /* only checkable cheaply in the contiguous case: compare each row with the previous of the same household */
-    for (size_t i = 1; i < t->nrows; i++)
-        if (!p->first[i] && same_household(p, i, i - 1) &&
-            (p->cls[i] != p->cls[i - 1] || p->gid[i] != p->gid[i - 1]))
-            p->conflicts++;
-}
-
 static int run_parallel(prep *p, minima_job *j)
 {
     size_t nt = (size_t)p->o.nthreads;
@@ -857,7 +859,6 @@ int armoede_minima(const armoede_table *t, const armoede_impact_options *opts, a
             rc = am_fail(ARMOEDE_ENOTFOUND, "a table without person_id counts minors through the role 'n_minors', which is not mapped");
     }
     if (rc) { prep_free(&p); return rc; }
-    if (p.first) check_households(&p);
     minima_job j;
     memset(&j, 0, sizeof j);
     j.p = &p;

@@ -87,34 +87,46 @@ static long secondary_pass(armoede_result *r, size_t k, sref *refs)
     while (a < n) {
         size_t b = a + 1;
         while (b < n && same_line(r, refs[a].row, refs[b].row, k)) b++;
-        /* line refs[a..b) */
-        size_t nsup = 0, total = SIZE_MAX, lone = SIZE_MAX, nkey = 0;
+        /* line refs[a..b): children carry a label on key k; a row with
+         * "Total" or no key k (a table not broken down by k) is a total */
+        size_t nsup = 0, nchild = 0, lone = SIZE_MAX;
+        int lone_is_total = 0, any_total = 0;
         for (size_t x = a; x < b; x++) {
             am_row *w = &r->rows[refs[x].row];
-            if (!w->keys[k]) continue;
-            nkey++;
-            if (strcmp(w->keys[k], AM_TOTAL_LABEL) == 0) total = refs[x].row;
-            if (suppressed(w)) { nsup++; lone = refs[x].row; }
+            int tot = !w->keys[k] || strcmp(w->keys[k], AM_TOTAL_LABEL) == 0;
+            any_total |= tot;
+            if (!tot) nchild++;
+            if (suppressed(w)) { nsup++; lone = refs[x].row; lone_is_total = tot; }
         }
-        if (total != SIZE_MAX && nkey > 1 && nsup == 1) {
+        if (nsup == 1 && nchild >= 1) {
             size_t pick = SIZE_MAX;
             for (size_t x = a; x < b; x++) {
                 size_t row = refs[x].row;
                 am_row *w = &r->rows[row];
-                if (!w->keys[k] || row == total || suppressed(w) || w->status == ARMOEDE_CELL_NO_DATA) continue;
+                if (!w->keys[k] || strcmp(w->keys[k], AM_TOTAL_LABEL) == 0 || suppressed(w)) continue;
                 if (pick == SIZE_MAX || size_of(w) < size_of(&r->rows[pick]) ||
                     (size_of(w) == size_of(&r->rows[pick]) && row < pick))
                     pick = row;
             }
-            if (pick == SIZE_MAX && lone != total) pick = total; /* the only child: hide the total */
             if (pick != SIZE_MAX) {
                 am_row *w = &r->rows[pick];
                 w->status = ARMOEDE_CELL_SUPPRESSED_SECONDARY;
-                if (am_result_set_reason(w, "secondary: hidden so that a suppressed cell cannot be recomputed from the total over '%s'",
+                if (am_result_set_reason(w, "secondary: hidden so that a suppressed cell cannot be recomputed from a total over '%s'",
                                          r->key_names[k]))
                     return ARMOEDE_ENOMEM;
                 added++;
+            } else if (!lone_is_total && any_total) {
+                /* the suppressed cell is the only child: it equals the total */
+                for (size_t x = a; x < b; x++) {
+                    am_row *w = &r->rows[refs[x].row];
+                    if ((w->keys[k] && strcmp(w->keys[k], AM_TOTAL_LABEL) != 0) || suppressed(w)) continue;
+                    w->status = ARMOEDE_CELL_SUPPRESSED_SECONDARY;
+                    if (am_result_set_reason(w, "secondary: the total over '%s' equals a suppressed cell", r->key_names[k]))
+                        return ARMOEDE_ENOMEM;
+                    added++;
+                }
             }
+            (void)lone;
         }
         a = b;
     }
