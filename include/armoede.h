@@ -507,8 +507,10 @@ ARMOEDE_API void armoede_impact_options_init(armoede_impact_options *opts);
 
 /** Minima by threshold (IMPACT 1). For each threshold p, unit and group:
  *  indicator "minima": numerator = units at or below p, denominator = units
- *  in the population; estimate = share. Errors: EINVAL, ENOTFOUND (a role or
- *  by-column not mapped/found), ETYPE, ENORM, EDATA, ENOMEM. */
+ *  in the population; estimate = share. A person (in a household-year
+ *  table: a household) in the population twice in one year is EDATA naming
+ *  both rows. Errors: EINVAL, ENOTFOUND (a role or by-column not
+ *  mapped/found), ETYPE, ENORM, EDATA, ENOMEM. */
 ARMOEDE_API int armoede_minima(const armoede_table *t, const armoede_impact_options *opts,
                                armoede_result **out);
 

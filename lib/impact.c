@@ -522,6 +522,83 @@ static int mark_households(prep *p)
     return 0;
 }
 
+/* Every unit (person in a person file, household in a household file) may
+ * appear once per year: a duplicate would be counted twice. Dense ids are
+ * checked with one bitmap per year; sparse ones by sorting. */
+static int check_unique(prep *p)
+{
+    const armoede_table *t = p->t;
+    int uc = p->household_file ? p->col[ARMOEDE_ROLE_HOUSEHOLD_ID] : p->col[ARMOEDE_ROLE_PERSON_ID];
+    int yc = p->col[ARMOEDE_ROLE_YEAR];
+    if (uc < 0) return 0;
+    const am_col *c = &t->cols[uc];
+    size_t n = t->nrows;
+    int64_t lo = INT64_MAX, hi = INT64_MIN, ylo = INT64_MAX, yhi = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
+        if (!p->cls[i]) continue;
+        int64_t v = keyval(c, i), y = yc >= 0 ? t->cols[yc].v.i[i] : 0;
+        if (v == ARMOEDE_NA_INT) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+        if (y < ylo) ylo = y;
+        if (y > yhi) yhi = y;
+    }
+    if (lo > hi) return 0;
+    uint64_t range = (uint64_t)hi - (uint64_t)lo + 1, years = (uint64_t)(yhi - ylo) + 1;
+    size_t dup_a = SIZE_MAX, dup_b = SIZE_MAX;
+    if (range <= ((uint64_t)1 << 34) / years && range / 64 <= (uint64_t)n + 1024) {
+        size_t words = (size_t)((range + 63) / 64);
+        uint64_t *bits = calloc(words * (size_t)years, sizeof *bits);
+        if (!bits) return am_fail(ARMOEDE_ENOMEM, "out of memory checking for duplicate ids");
+        for (size_t i = 0; i < n; i++) {
+            if (!p->cls[i]) continue;
+            int64_t v = keyval(c, i);
+            if (v == ARMOEDE_NA_INT) continue;
+            uint64_t y = yc >= 0 ? (uint64_t)(t->cols[yc].v.i[i] - ylo) : 0, b = (uint64_t)v - (uint64_t)lo;
+            uint64_t *w = &bits[y * words + b / 64], m = (uint64_t)1 << (b % 64);
+            if (*w & m) { dup_b = i; break; }
+            *w |= m;
+        }
+        free(bits);
+        if (dup_b != SIZE_MAX) /* find the first row of that id and year */
+            for (size_t i = 0; i < dup_b; i++)
+                if (p->cls[i] && keyval(c, i) == keyval(c, dup_b) &&
+                    (yc < 0 || t->cols[yc].v.i[i] == t->cols[yc].v.i[dup_b])) { dup_a = i; break; }
+    } else {
+        krow *a = malloc((n ? n : 1) * sizeof *a);
+        if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory checking for duplicate ids");
+        size_t m = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!p->cls[i] || keyval(c, i) == ARMOEDE_NA_INT) continue;
+            a[m].key = ukey(yc >= 0 ? t->cols[yc].v.i[i] : 0);
+            a[m++].row = (uint32_t)i;
+        }
+        int rc = radix_sort(a, m);
+        if (!rc) {
+            for (size_t k = 0; k < m; k++) a[k].key = ukey(keyval(c, a[k].row));
+            rc = radix_sort(a, m);
+        }
+        if (rc) { free(a); return rc; }
+        for (size_t k = 1; k < m; k++)
+            if (a[k].key == a[k - 1].key && (yc < 0 || t->cols[yc].v.i[a[k].row] == t->cols[yc].v.i[a[k - 1].row])) {
+                dup_a = a[k - 1].row;
+                dup_b = a[k].row;
+                break;
+            }
+        free(a);
+    }
+    if (dup_b == SIZE_MAX) return 0;
+    char w1[512], w2[512], idb[32];
+    const char *lab = c->type == ARMOEDE_TYPE_CAT ? c->dict.labels[c->v.c[dup_b]] : NULL;
+    if (!lab) { snprintf(idb, sizeof idb, "%" PRId64, c->v.i[dup_b]); lab = idb; }
+    char yb[48] = "";
+    if (yc >= 0) snprintf(yb, sizeof yb, " in year %" PRId64, t->cols[yc].v.i[dup_b]);
+    return am_fail(ARMOEDE_EDATA, "%s '%s' (column '%s') appears twice%s (%s and %s): it would be counted twice",
+                   p->household_file ? "household" : "person", lab, c->name, yb,
+                   dup_a != SIZE_MAX ? am_table_where(t, dup_a, w1, sizeof w1) : "an earlier row",
+                   am_table_where(t, dup_b, w2, sizeof w2));
+}
+
 static int is_minor(const prep *p, size_t i)
 {
     const armoede_table *t = p->t;
@@ -851,6 +928,7 @@ int armoede_minima(const armoede_table *t, const armoede_impact_options *opts, a
     prep p;
     int rc = prep_setup(&p, t, opts, "armoede_minima");
     if (!rc) rc = prep_rows(&p, 1);
+    if (!rc) rc = check_unique(&p);
     if (!rc && (p.o.units & ARMOEDE_UNIT_HOUSEHOLDS)) rc = mark_households(&p);
     if (!rc && p.household_file && (p.o.units & (ARMOEDE_UNIT_PERSONS | ARMOEDE_UNIT_MINORS))) {
         if (p.col[ARMOEDE_ROLE_N_PERSONS] < 0 && (p.o.units & ARMOEDE_UNIT_PERSONS))
