@@ -130,6 +130,7 @@ typedef struct {
     const char *const *na; size_t nna;
     size_t na_len[64];
     size_t na_maxlen;
+    int na_digit; /* some missing-value token starts with a digit */
     size_t nfile;        /* fields per record */
     int *sel;            /* file column -> bcol index or -1 */
     bcol *bc; size_t nbc;
@@ -207,6 +208,30 @@ static int inferred_real(const reader *r, const char *s, size_t n)
 /* Store the value (s, n) of row `row` into column c. */
 static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsigned long line)
 {
+    /* fast paths: plain digits (and for REAL one '.' decimal part), when no
+     * missing-value token starts with a digit */
+    if (s && n && n <= 15 && !r->na_digit && (unsigned)(s[0] - '0') <= 9) {
+        if (c->type == ARMOEDE_TYPE_INT) {
+            int64_t v = 0;
+            size_t i = 0;
+            while (i < n && (unsigned)(s[i] - '0') <= 9) v = v * 10 + (s[i++] - '0');
+            if (i == n) { ((int64_t *)c->data)[row] = v; return 0; }
+        } else if (c->type == ARMOEDE_TYPE_REAL) {
+            uint64_t m = 0;
+            size_t i = 0;
+            int frac = 0;
+            while (i < n && (unsigned)(s[i] - '0') <= 9) m = m * 10 + (uint64_t)(s[i++] - '0');
+            if (i < n && s[i] == r->dec) {
+                i++;
+                while (i < n && (unsigned)(s[i] - '0') <= 9) { m = m * 10 + (uint64_t)(s[i++] - '0'); frac++; }
+            }
+            if (i == n) {
+                static const double p10[16] = {1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+                ((double *)c->data)[row] = (double)m / p10[frac]; /* m < 10^15 < 2^53: exact, one rounding */
+                return 0;
+            }
+        }
+    }
     int na = s == NULL || is_na(r, s, n);
     switch (c->type) {
     case ARMOEDE_TYPE_INT: {
@@ -609,6 +634,7 @@ int armoede_table_read_csv(const char *path, const armoede_read_options *opts, a
     for (size_t k = 0; k < r.nna; k++) {
         if (!r.na[k]) return am_fail(ARMOEDE_EINVAL, "missing-value token %zu is NULL", k);
         r.na_len[k] = strlen(r.na[k]);
+        if ((unsigned)(r.na[k][0] - '0') <= 9) r.na_digit = 1;
         if (r.na_len[k] > r.na_maxlen) r.na_maxlen = r.na_len[k];
     }
     r.line = 1;
