@@ -278,66 +278,17 @@ static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_opti
 
 static inline int64_t cents(double x) { return llround(x * 100.0); }
 
-/* The norm of row i from the cache / table. */
-static int row_norm(prep *p, size_t i, double *norm)
+/* Index of row i's (year, household type, age band) in the norm cache, or
+ * SIZE_MAX when one of them is missing. */
+static inline size_t norm_index(const prep *p, size_t i)
 {
     const armoede_table *t = p->t;
     int64_t y = t->cols[p->col[ARMOEDE_ROLE_YEAR]].v.i[i];
     int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[i];
     int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[i] : -2;
-    if (y == ARMOEDE_NA_INT || ty < 0 || band == -1) return 1; /* skip: missing */
+    if (y == ARMOEDE_NA_INT || ty < 0 || band == -1) return SIZE_MAX;
     size_t bi = band < 0 ? 0 : (size_t)band + 1;
-    if (y < p->y0 || y >= p->y0 + p->ny) return am_fail(ARMOEDE_EINTERNAL, "year outside cache");
-    size_t idx = ((size_t)(y - p->y0) * p->ntype + (size_t)ty) * p->nband + bi;
-    double v = p->norm_cache[idx];
-    if (isnan(v)) {
-        const char *tl = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.labels[ty];
-        const char *bl = band < 0 ? "" : t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.labels[band];
-        int rc = armoede_norms_annual(p->o.norms, (int)y, tl, bl, &v);
-        if (rc) {
-            char msg[900], where[512];
-            snprintf(msg, sizeof msg, "%s", armoede_last_error());
-            return am_fail(rc, "%s (first needed at %s)", msg, am_table_where(t, i, where, sizeof where));
-        }
-        p->norm_cache[idx] = v;
-    }
-    *norm = v;
-    return 0;
-}
-
-static int setup_norm_cache(prep *p)
-{
-    const armoede_table *t = p->t;
-    if (p->col[ARMOEDE_ROLE_RATIO_PCT] >= 0 || p->col[ARMOEDE_ROLE_NORM] >= 0) return 0;
-    const am_col *yc = &t->cols[p->col[ARMOEDE_ROLE_YEAR]];
-    if (yc->type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "year column must be integer");
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t i = 0; i < t->nrows; i++) {
-        int64_t y = yc->v.i[i];
-        if (y == ARMOEDE_NA_INT) continue;
-        if (y < lo) lo = y;
-        if (y > hi) hi = y;
-    }
-    if (lo > hi) { lo = hi = 2000; }
-    if (lo < 1900 || hi > 2999) {
-        for (size_t i = 0; i < t->nrows; i++) {
-            int64_t y = yc->v.i[i];
-            if (y != ARMOEDE_NA_INT && (y < 1900 || y > 2999)) {
-                char where[512];
-                return am_fail(ARMOEDE_EDATA, "%s, column '%s': year %" PRId64 " is not a plausible year",
-                               am_table_where(t, i, where, sizeof where), yc->name, y);
-            }
-        }
-    }
-    p->y0 = (int)lo;
-    p->ny = (int)(hi - lo + 1);
-    p->ntype = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.n;
-    p->nband = 1 + (p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.n : 0);
-    size_t n = (size_t)p->ny * (p->ntype ? p->ntype : 1) * p->nband;
-    p->norm_cache = malloc(n * sizeof *p->norm_cache);
-    if (!p->norm_cache) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    for (size_t k = 0; k < n; k++) p->norm_cache[k] = NAN;
-    return 0;
+    return ((size_t)(y - p->y0) * p->ntype + (size_t)ty) * p->nband + bi;
 }
 
 static inline int flag1(const armoede_table *t, int col, size_t i)
@@ -363,17 +314,30 @@ static inline int64_t keyval(const am_col *c, size_t i)
     return c->type == ARMOEDE_TYPE_CAT ? (c->v.c[i] < 0 ? ARMOEDE_NA_INT : c->v.c[i]) : c->v.i[i];
 }
 
-/* Classify one row: returns cls (0 = out of population, with *why set). */
-static int classify(prep *p, size_t i, uint32_t *cls, int *why)
+typedef struct {
+    size_t skips[SK_COUNT_];
+    size_t wealth_tested, wealth_missing, minor_unknown, conflicts;
+} chunk_stats;
+
+/* The filters that come before the ratio: SK_NONE when the row passes. */
+static inline int prefilter(const prep *p, size_t i)
 {
     const armoede_table *t = p->t;
     const int *col = p->col;
-    *cls = 0;
-    *why = SK_NONE;
-    if (col[ARMOEDE_ROLE_YEAR] >= 0 && t->cols[col[ARMOEDE_ROLE_YEAR]].v.i[i] == ARMOEDE_NA_INT) { *why = SK_YEAR; return 0; }
-    if (flag0(t, col[ARMOEDE_ROLE_WHOLE_YEAR], i) && p->o.filter_whole_year) { *why = SK_WHOLE_YEAR; return 0; }
-    if (flag1(t, col[ARMOEDE_ROLE_STUDENT], i) && p->o.filter_student) { *why = SK_STUDENT; return 0; }
-    if (flag1(t, col[ARMOEDE_ROLE_INSTITUTIONAL], i) && p->o.filter_institutional) { *why = SK_INSTITUTIONAL; return 0; }
+    if (col[ARMOEDE_ROLE_YEAR] >= 0 && t->cols[col[ARMOEDE_ROLE_YEAR]].v.i[i] == ARMOEDE_NA_INT) return SK_YEAR;
+    if (p->o.filter_whole_year && flag0(t, col[ARMOEDE_ROLE_WHOLE_YEAR], i)) return SK_WHOLE_YEAR;
+    if (p->o.filter_student && flag1(t, col[ARMOEDE_ROLE_STUDENT], i)) return SK_STUDENT;
+    if (p->o.filter_institutional && flag1(t, col[ARMOEDE_ROLE_INSTITUTIONAL], i)) return SK_INSTITUTIONAL;
+    return SK_NONE;
+}
+
+/* Classify one row: the bits of the thresholds it is at or below, with
+ * IN_POP, or 0 (out of the population, *why says why). Reads only. */
+static uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
+{
+    const armoede_table *t = p->t;
+    const int *col = p->col;
+    if ((*why = prefilter(p, i)) != SK_NONE) return 0;
     uint32_t low = 0;
     if (col[ARMOEDE_ROLE_RATIO_PCT] >= 0) {
         double r = numval(&t->cols[col[ARMOEDE_ROLE_RATIO_PCT]], i);
@@ -390,24 +354,23 @@ static int classify(prep *p, size_t i, uint32_t *cls, int *why)
             norm = numval(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
             if (isnan(norm) || !(norm > 0)) { *why = SK_NORM; return 0; }
         } else {
-            int rc = row_norm(p, i, &norm);
-            if (rc == 1) { *why = SK_NORM; return 0; }
-            if (rc) return rc;
+            size_t idx = norm_index(p, i);
+            if (idx == SIZE_MAX) { *why = SK_NORM; return 0; }
+            norm = p->norm_cache[idx]; /* filled for every index a row in the population uses */
         }
         int64_t ic = fabs(inc) < 1e15 ? cents(inc) : (inc < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
         for (size_t j = 0; j < p->np; j++) if (ic <= cents(p->thr[j] * norm)) low |= 1u << j;
     }
     if (p->o.wealth_limit > 0) {
         double w = numval(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
-        if (isnan(w)) p->wealth_missing++;
-        else if (w > p->o.wealth_limit) { low = 0; p->wealth_tested++; }
+        if (isnan(w)) st->wealth_missing++;
+        else if (w > p->o.wealth_limit) { low = 0; st->wealth_tested++; }
     }
     if (p->weighted) {
         double w = numval(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
         if (!(w > 0) || !isfinite(w)) { *why = SK_WEIGHT; return 0; }
     }
-    *cls = low | IN_POP;
-    return 0;
+    return low | IN_POP;
 }
 
 /* Group id of row i, or -1 when a key is missing. */
@@ -618,9 +581,160 @@ static int is_minor(const prep *p, size_t i)
     return -1; /* unknown */
 }
 
-/* Per-row classification, groups and flags (single thread; the norm cache
- * is filled here). Rows are classified in parallel chunks afterwards would
- * need a read-only cache: classification is cheap next to I/O. */
+/* ---- running fixed chunks of rows on threads ----
+ * Chunk k is always rows [k*CHUNK, (k+1)*CHUNK): what a chunk computes, and
+ * the order in which chunk results are merged, never depend on the thread
+ * count, so results are bit-identical for any nthreads. */
+typedef void (*chunk_fn)(void *ctx, size_t k);
+typedef struct {
+    chunk_fn fn;
+    void *ctx;
+    size_t nchunks, next;
+    pthread_mutex_t mu;
+} chunk_run;
+
+static void *chunk_worker(void *arg)
+{
+    chunk_run *c = arg;
+    for (;;) {
+        pthread_mutex_lock(&c->mu);
+        size_t k = c->next++;
+        pthread_mutex_unlock(&c->mu);
+        if (k >= c->nchunks) return NULL;
+        c->fn(c->ctx, k);
+    }
+}
+
+static void run_chunks(int nthreads, size_t nchunks, chunk_fn fn, void *ctx)
+{
+    chunk_run c = {fn, ctx, nchunks, 0, PTHREAD_MUTEX_INITIALIZER};
+    size_t nt = (size_t)(nthreads > 0 ? nthreads : 1);
+    if (nt > nchunks) nt = nchunks;
+    pthread_t th[256];
+    size_t started = 0;
+    for (size_t k = 1; k < nt; k++) {
+        if (pthread_create(&th[started], NULL, chunk_worker, &c) != 0) break; /* fewer threads: same result */
+        started++;
+    }
+    chunk_worker(&c);
+    for (size_t k = 0; k < started; k++) pthread_join(th[k], NULL);
+    pthread_mutex_destroy(&c.mu);
+}
+
+static inline size_t nchunks_of(size_t n) { return n ? (n + CHUNK - 1) / CHUNK : 1; }
+
+/* Presence of norm-cache entries: per chunk, the first row needing each. */
+typedef struct {
+    prep *p;
+    size_t ncache;
+    size_t *first; /* [nchunks][ncache], SIZE_MAX = not needed */
+} norm_need;
+
+static void norm_need_chunk(void *ctx, size_t k)
+{
+    norm_need *nn = ctx;
+    const prep *p = nn->p;
+    const armoede_table *t = p->t;
+    size_t a = k * CHUNK, b = a + CHUNK < t->nrows ? a + CHUNK : t->nrows;
+    size_t *first = nn->first + k * nn->ncache;
+    const am_col *ic = &t->cols[p->col[ARMOEDE_ROLE_INCOME]];
+    for (size_t i = a; i < b; i++) {
+        if (prefilter(p, i) != SK_NONE) continue;
+        double inc = numval(ic, i);
+        if (isnan(inc) || (inc < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE)) continue;
+        size_t idx = norm_index(p, i);
+        if (idx != SIZE_MAX && first[idx] == SIZE_MAX) first[idx] = i;
+    }
+}
+
+static int setup_norm_cache(prep *p)
+{
+    const armoede_table *t = p->t;
+    if (p->col[ARMOEDE_ROLE_RATIO_PCT] >= 0 || p->col[ARMOEDE_ROLE_NORM] >= 0) return 0;
+    const am_col *yc = &t->cols[p->col[ARMOEDE_ROLE_YEAR]];
+    if (yc->type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "year column must be integer");
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; i < t->nrows; i++) {
+        int64_t y = yc->v.i[i];
+        if (y == ARMOEDE_NA_INT) continue;
+        if (y < lo) lo = y;
+        if (y > hi) hi = y;
+    }
+    if (lo > hi) { lo = hi = 2000; }
+    if (lo < 1900 || hi > 2999) {
+        for (size_t i = 0; i < t->nrows; i++) {
+            int64_t y = yc->v.i[i];
+            if (y != ARMOEDE_NA_INT && (y < 1900 || y > 2999)) {
+                char where[512];
+                return am_fail(ARMOEDE_EDATA, "%s, column '%s': year %" PRId64 " is not a plausible year",
+                               am_table_where(t, i, where, sizeof where), yc->name, y);
+            }
+        }
+    }
+    p->y0 = (int)lo;
+    p->ny = (int)(hi - lo + 1);
+    p->ntype = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.n;
+    p->nband = 1 + (p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.n : 0);
+    size_t n = (size_t)p->ny * (p->ntype ? p->ntype : 1) * p->nband;
+    p->norm_cache = malloc(n * sizeof *p->norm_cache);
+    if (!p->norm_cache) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (size_t k = 0; k < n; k++) p->norm_cache[k] = NAN;
+    /* fill every entry a row in the population needs, in parallel find
+     * which, then look them up (an error names the first row needing it) */
+    norm_need nn = {p, n, NULL};
+    size_t nch = nchunks_of(t->nrows);
+    nn.first = malloc(nch * n * sizeof *nn.first);
+    if (!nn.first) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (size_t k = 0; k < nch * n; k++) nn.first[k] = SIZE_MAX;
+    run_chunks(p->o.nthreads, nch, norm_need_chunk, &nn);
+    int rc = 0;
+    for (size_t idx = 0; idx < n && !rc; idx++) {
+        size_t row = SIZE_MAX;
+        for (size_t k = 0; k < nch && row == SIZE_MAX; k++) row = nn.first[k * n + idx];
+        if (row == SIZE_MAX) continue;
+        int64_t y = yc->v.i[row];
+        int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[row];
+        int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[row] : -2;
+        const char *tl = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.labels[ty];
+        const char *bl = band < 0 ? "" : t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.labels[band];
+        rc = armoede_norms_annual(p->o.norms, (int)y, tl, bl, &p->norm_cache[idx]);
+        if (rc) {
+            char msg[900], where[512];
+            snprintf(msg, sizeof msg, "%s", armoede_last_error());
+            rc = am_fail(rc, "%s (first needed at %s)", msg, am_table_where(t, row, where, sizeof where));
+        }
+    }
+    free(nn.first);
+    return rc;
+}
+
+/* Per-row classification, group and minor flag, in parallel chunks. */
+typedef struct {
+    prep *p;
+    chunk_stats *st; /* per chunk */
+    int need_minor;
+} rows_job;
+
+static void rows_chunk(void *ctx, size_t k)
+{
+    rows_job *j = ctx;
+    prep *p = j->p;
+    chunk_stats *st = &j->st[k];
+    size_t a = k * CHUNK, b = a + CHUNK < p->t->nrows ? a + CHUNK : p->t->nrows;
+    for (size_t i = a; i < b; i++) {
+        int why;
+        uint32_t cls = classify(p, i, &why, st);
+        int32_t g = group_of(p, i);
+        if (cls && g < 0) { cls = 0; why = SK_KEY; }
+        st->skips[why]++;
+        p->cls[i] = cls;
+        p->gid[i] = g;
+        int m = is_minor(p, i);
+        if (m < 0) { m = 0; if (j->need_minor && cls && !p->household_file) st->minor_unknown++; }
+        p->minor[i] = (uint8_t)m;
+    }
+}
+
 static int prep_rows(prep *p, int need_minor_info)
 {
     const armoede_table *t = p->t;
@@ -630,21 +744,18 @@ static int prep_rows(prep *p, int need_minor_info)
     p->cls = malloc((n ? n : 1) * sizeof *p->cls);
     p->gid = malloc((n ? n : 1) * sizeof *p->gid);
     p->minor = malloc(n ? n : 1);
-    if (!p->cls || !p->gid || !p->minor) return am_fail(ARMOEDE_ENOMEM, "out of memory (%zu rows)", n);
+    size_t nch = nchunks_of(n);
+    rows_job j = {p, calloc(nch, sizeof(chunk_stats)), need_minor_info};
+    if (!p->cls || !p->gid || !p->minor || !j.st) { free(j.st); return am_fail(ARMOEDE_ENOMEM, "out of memory (%zu rows)", n); }
+    run_chunks(p->o.nthreads, nch, rows_chunk, &j);
     size_t minor_unknown = 0;
-    for (size_t i = 0; i < n; i++) {
-        int why;
-        uint32_t cls;
-        if ((rc = classify(p, i, &cls, &why))) return rc;
-        int32_t g = group_of(p, i);
-        if (cls && g < 0) { cls = 0; why = SK_KEY; }
-        p->skips[why]++;
-        p->cls[i] = cls;
-        p->gid[i] = g;
-        int m = is_minor(p, i);
-        if (m < 0) { m = 0; if (need_minor_info && cls && !p->household_file) minor_unknown++; }
-        p->minor[i] = (uint8_t)m;
+    for (size_t k = 0; k < nch; k++) {
+        for (int w = 0; w < SK_COUNT_; w++) p->skips[w] += j.st[k].skips[w];
+        p->wealth_tested += j.st[k].wealth_tested;
+        p->wealth_missing += j.st[k].wealth_missing;
+        minor_unknown += j.st[k].minor_unknown;
     }
+    free(j.st);
     if (minor_unknown && (p->o.units & ARMOEDE_UNIT_MINORS))
         return am_fail(ARMOEDE_ENOTFOUND, "counting minors needs the role 'minor', 'age' or 'birth_year' (with 'year'); %zu rows have none", minor_unknown);
     return 0;
@@ -849,14 +960,13 @@ typedef struct {
     prep *p;
     cells *parts;
     size_t nchunks;
-    size_t next;
-    pthread_mutex_t mu;
     int uidx[3];
     size_t nu;
 } minima_job;
 
-static void minima_chunk(minima_job *j, size_t k)
+static void minima_chunk(void *ctx, size_t k)
 {
+    minima_job *j = ctx;
     prep *p = j->p;
     const armoede_table *t = p->t;
     cells *c = &j->parts[k];
@@ -892,35 +1002,6 @@ static void minima_chunk(minima_job *j, size_t k)
     }
 }
 
-static void *minima_worker(void *arg)
-{
-    minima_job *j = arg;
-    for (;;) {
-        pthread_mutex_lock(&j->mu);
-        size_t k = j->next++;
-        pthread_mutex_unlock(&j->mu);
-        if (k >= j->nchunks) return NULL;
-        minima_chunk(j, k);
-    }
-}
-
-static int run_parallel(prep *p, minima_job *j)
-{
-    size_t nt = (size_t)p->o.nthreads;
-    if (nt > j->nchunks) nt = j->nchunks;
-    pthread_mutex_init(&j->mu, NULL);
-    pthread_t th[256];
-    size_t started = 0;
-    for (size_t k = 1; k < nt; k++) {
-        if (pthread_create(&th[k], NULL, minima_worker, j) != 0) break;
-        started++;
-    }
-    minima_worker(j);
-    for (size_t k = 1; k <= started; k++) pthread_join(th[k], NULL);
-    pthread_mutex_destroy(&j->mu);
-    return 0;
-}
-
 int armoede_minima(const armoede_table *t, const armoede_impact_options *opts, armoede_result **out)
 {
     if (out) *out = NULL;
@@ -941,15 +1022,14 @@ int armoede_minima(const armoede_table *t, const armoede_impact_options *opts, a
     memset(&j, 0, sizeof j);
     j.p = &p;
     j.nu = active_units(&p, j.uidx);
-    j.nchunks = (t->nrows + CHUNK - 1) / CHUNK;
-    if (j.nchunks == 0) j.nchunks = 1;
+    j.nchunks = nchunks_of(t->nrows);
     /* bound the memory of per-chunk partial sums: fewer, larger chunks would
      * change the summation order, so instead merge in fixed order with the
      * same chunk size whatever the thread count. */
     j.parts = calloc(j.nchunks, sizeof *j.parts);
     if (!j.parts) { prep_free(&p); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
     for (size_t k = 0; k < j.nchunks && !rc; k++) rc = cells_new(&j.parts[k], p.ngroups, j.nu, p.np);
-    if (!rc) run_parallel(&p, &j);
+    if (!rc) run_chunks(p.o.nthreads, j.nchunks, minima_chunk, &j);
     armoede_result *r = NULL;
     if (!rc) {
         for (size_t k = 1; k < j.nchunks; k++) cells_merge(&j.parts[0], &j.parts[k]);
