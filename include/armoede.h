@@ -399,9 +399,10 @@ typedef struct armoede_write_options {
 
 /** Tidy CSV: one row per cell with columns indicator, unit, threshold,
  *  duration, the key columns, estimate, numerator, denominator, numerator_n,
- *  denominator_n, se, ci_low, ci_high, status, rounded, reason. Numbers are
- *  written with 17 significant digits (round-trip exact); hidden numbers are
- *  empty. */
+ *  denominator_n, se, ci_low, ci_high, status (ok, suppressed_primary,
+ *  suppressed_secondary, no_data), rounded (0/1), reason. Numbers are written
+ *  in the shortest of 15, 16 or 17 significant digits that reads back as
+ *  exactly the same double (C locale); empty where NaN or hidden. */
 ARMOEDE_API int armoede_result_write_csv(const armoede_result *r, const char *path,
                                          const armoede_write_options *opts);
 /** JSON: {"keys": [...], "notes": [...], "rows": [{...}, ...]}; hidden

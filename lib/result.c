@@ -292,7 +292,7 @@ static void csv_str(FILE *f, const char *s, char sep)
 static void num(FILE *f, double v, const char *nan_text)
 {
     if (isnan(v)) { fputs(nan_text, f); return; }
-    if (isinf(v)) { fputs(v > 0 ? "Inf" : "-Inf", f); return; }
+    if (isinf(v)) { fputs(nan_text, f); return; } /* cannot arise; JSON has no Inf */
     char buf[40];
     for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, sizeof buf, "%.*g", prec, v);
