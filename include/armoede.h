@@ -445,7 +445,9 @@ ARMOEDE_API int armoede_result_write_json(const armoede_result *r, const char *p
  * from its first row, and households whose rows disagree on income or type
  * are counted in the notes), persons (rows), minors (rows with MINOR == 1,
  * else AGE < 18, else YEAR - BIRTH_YEAR < 18). In a household-year table
- * persons and minors are weighted by N_PERSONS and N_MINORS.
+ * persons and minors are weighted by N_PERSONS and N_MINORS, and their
+ * unweighted counts (numerator_n, denominator_n) are numbers of household
+ * records with at least one such member.
  * Weights: WEIGHT per row (a household's weight is that of its first row);
  * a missing, zero or negative weight skips the row (counted in the notes).
  * Standard errors: NaN without a weight role (register data). With weights,
@@ -453,7 +455,9 @@ ARMOEDE_API int armoede_result_write_json(const armoede_result *r, const char *p
  * draws (with replacement, one stratum), and a normal interval clipped to
  * [0,1].
  * Breakdowns: `by` names any columns (CAT or INT; an INT's label is its
- * decimal value); rows with a missing key are skipped and counted. `margins`
+ * decimal value); rows with a missing key are left out of every cell and
+ * counted, but durations and flows still follow the unit through that year.
+ * `margins`
  * names the by-columns that also get a "Total" level; every combination of
  * them is produced. Groups without any unit are not reported.
  * Results are bit-identical whatever nthreads is.

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
 
+#include <gsl/gsl_cdf.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -38,7 +39,8 @@ static const char *const skip_text[SK_COUNT_] = {
     "", "year missing", "income (or ratio) missing", "norm missing (no per-record norm, household type or age band)",
     "no income for the whole year (CBS filter)", "student household (CBS filter)",
     "institutional household (CBS filter)", "negative income (left out; see negative_income)",
-    "weight missing, zero or negative", "a breakdown key missing"};
+    "weight missing, zero or negative",
+    "a breakdown key missing (not in any cell; still followed over the years by durations and flows)"};
 
 /* ------------------------------------------------------------------ */
 typedef struct {
@@ -725,7 +727,7 @@ static void rows_chunk(void *ctx, size_t k)
         int why;
         uint32_t cls = classify(p, i, &why, st);
         int32_t g = group_of(p, i);
-        if (cls && g < 0) { cls = 0; why = SK_KEY; }
+        if (cls && g < 0) why = SK_KEY; /* stays observed (durations, flows); left out of the cells */
         st->skips[why]++;
         p->cls[i] = cls;
         p->gid[i] = g;
@@ -834,25 +836,8 @@ typedef struct {
 
 static double zval(double level)
 {
-    /* inverse normal by GSL would pull in its error handler; a rational
-     * approximation is exact enough for interval limits (Acklam, |err|<1.2e-9). */
-    double pr = 1 - (1 - level) / 2;
-    static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02, -2.759285104469687e+02,
-                               1.383577518672690e+02, -3.066479806614716e+01, 2.506628277459239e+00};
-    static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
-                               6.680131188771972e+01, -1.328068155288572e+01};
-    static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
-                               -2.549671348451771e+00, 4.374664141464968e+00, 2.938163982698783e+00};
-    static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
-                               3.754408661907416e+00};
-    if (pr > 0.97575) {
-        double q = sqrt(-2 * log(1 - pr));
-        return -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
-               ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
-    }
-    double q = pr - 0.5, r = q * q;
-    return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
-           (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+    am_gsl_guard();
+    return gsl_cdf_ugaussian_Pinv(1 - (1 - level) / 2);
 }
 
 static int emit(prep *p, armoede_result *r, const cells *c, const emit_spec *s)
@@ -976,7 +961,7 @@ static void minima_chunk(void *ctx, size_t k)
     const am_col *nmc = p->col[ARMOEDE_ROLE_N_MINORS] >= 0 ? &t->cols[p->col[ARMOEDE_ROLE_N_MINORS]] : NULL;
     for (size_t i = a; i < b; i++) {
         uint32_t cls = p->cls[i];
-        if (!cls) continue;
+        if (!cls || p->gid[i] < 0) continue;
         uint32_t low = cls & ~IN_POP;
         size_t g = (size_t)p->gid[i];
         double w = wc ? numval(wc, i) : 1.0;
@@ -1180,6 +1165,7 @@ int armoede_durations(const armoede_table *t, const armoede_impact_options *opts
                     last_low[j] = y;
                 } else run[j] = 0;
             }
+            if (p.gid[i] < 0) continue; /* a breakdown key missing: followed, not reported */
             size_t g = (size_t)p.gid[i];
             double w = wc ? numval(wc, i) : 1.0;
             for (size_t q = 0; q < nk; q++) {
@@ -1202,7 +1188,7 @@ int armoede_durations(const armoede_table *t, const armoede_impact_options *opts
     if (!rc) rc = cells_new(&now, p.ngroups, nu, p.np);
     for (size_t i = 0; i < t->nrows && !rc; i++) {
         uint32_t cls = p.cls[i];
-        if (!cls) continue;
+        if (!cls || p.gid[i] < 0) continue;
         if (hh && !p.first[i]) continue;
         if (keyval(&t->cols[uc], i) == ARMOEDE_NA_INT) continue;
         double w = wc ? numval(wc, i) : 1.0;
@@ -1273,6 +1259,7 @@ int armoede_flows(const armoede_table *t, const armoede_impact_options *opts, ar
             int64_t y = yc->v.i[i];
             if (!p.cls[i] || !p.cls[h] || yc->v.i[h] != y - 1) continue; /* observed in t-1 and t */
             uint32_t low = p.cls[i] & ~IN_POP, prev = p.cls[h] & ~IN_POP;
+            if (p.gid[i] < 0) continue; /* a breakdown key missing: followed, not reported */
             double w = wc ? numval(wc, i) : 1.0;
             size_t g = (size_t)p.gid[i];
             uint32_t exited = prev & ~low, back = 0;
