@@ -1684,6 +1684,51 @@ static void test_skipped_rows_and_int_keys(void **state)
  * households: A 1 (w 2.0) / 1 (2.0); B 0 / 1 (1.0)
  * Then row 2's income becomes 1500: the household still counts from row 0 (900: at or
  * below), and the disagreement is reported: more notes than without it. */
+/* A missing breakdown key leaves the row out of every cell but the unit is
+ * still observed that year: person 1 is at or below 100% in 2016-2019 with
+ * no district in 2017. k = 4 at 2019: 2016, 2017, 2018, 2019 -> a spell of 4
+ * (not broken by the missing key). Person 2 (district A, above the line)
+ * keeps the cells populated. 2017 has no cell for person 1. */
+static void test_missing_key_still_followed(void **state)
+{
+    (void)state;
+    static const rec rs[] = {
+        {.pid = 1, .hid = 1, .year = 2016, .income = 900, .norm = 1000, .district = "A"},
+        {.pid = 2, .hid = 2, .year = 2016, .income = 5000, .norm = 1000, .district = "A"},
+        {.pid = 1, .hid = 1, .year = 2017, .income = 900, .norm = 1000, .district = NULL},
+        {.pid = 2, .hid = 2, .year = 2017, .income = 5000, .norm = 1000, .district = "A"},
+        {.pid = 1, .hid = 1, .year = 2018, .income = 900, .norm = 1000, .district = "A"},
+        {.pid = 2, .hid = 2, .year = 2018, .income = 5000, .norm = 1000, .district = "A"},
+        {.pid = 1, .hid = 1, .year = 2019, .income = 900, .norm = 1000, .district = "A"},
+        {.pid = 2, .hid = 2, .year = 2019, .income = 5000, .norm = 1000, .district = "A"},
+    };
+    armoede_table *t = build(rs, ARRAY_LEN(rs), C_PID | C_HID | C_YEAR | C_INC | C_NORM | C_DISTRICT);
+    static const int ks[] = {4};
+    armoede_impact_options o = ARMOEDE_IMPACT_OPTIONS_INIT;
+    o.thresholds = P10;
+    o.n_thresholds = 1;
+    o.durations = ks;
+    o.n_durations = 1;
+    o.units = ARMOEDE_UNIT_PERSONS;
+    o.by = BY_YEAR_DISTRICT;
+    o.n_by = 2;
+    armoede_result *r = run_ok(armoede_durations, t, &o);
+    CHECKN(r, "duration", "persons", 1.0, 4, "year=2019,district=A", 1, 2);
+    CHECKN(r, "duration", "persons", 1.0, 4, "year=2018,district=A", 0, 2);
+    CHECKN(r, "duration", "persons", 1.0, 4, "year=2017,district=A", 0, 1);
+    int noted = 0;
+    for (size_t i = 0; i < armoede_result_nnotes(r); i++)
+        if (strstr(armoede_result_note(r, i), "rows left out: 1 (a breakdown key missing")) noted = 1;
+    assert_true(noted);
+    armoede_result_free(r);
+    /* minima: the 2017 row is in no cell */
+    r = run_ok(armoede_minima, t, &o);
+    CHECKN(r, "minima", "persons", 1.0, NAN, "year=2017,district=A", 0, 1);
+    CHECKN(r, "minima", "persons", 1.0, NAN, "year=2016,district=A", 1, 2);
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
 static void test_household_first_row(void **state)
 {
     (void)state;
@@ -1995,6 +2040,7 @@ int main(void)
         cmocka_unit_test(test_flows),
         cmocka_unit_test(test_flows_household),
         cmocka_unit_test(test_skipped_rows_and_int_keys),
+        cmocka_unit_test(test_missing_key_still_followed),
         cmocka_unit_test(test_household_first_row),
         cmocka_unit_test(test_text_ids),
         cmocka_unit_test(test_bad_arguments),
