@@ -55,7 +55,9 @@ typedef struct {
     int by_col[16];
     int is_margin[16];
     size_t nlev[16];     /* levels per dim (without Total) */
-    int32_t *code[16];   /* INT columns: per-row level code (owned); CAT: NULL, use rank[] */
+    int32_t *code[16];   /* INT columns of wide range: per-row level code (owned) */
+    int32_t *imap[16];   /* INT columns of small range: value - ilo -> level code (owned) */
+    int64_t ilo[16];
     int32_t *rank[16];   /* CAT: dictionary code -> sorted rank */
     char **labels[16];   /* level labels in sorted order (borrowed for CAT, owned for INT) */
     int own_labels[16];
@@ -64,6 +66,7 @@ typedef struct {
     int y0, ny;
     size_t ntype, nband;
     double *norm_cache;
+    int64_t *thr_cents;  /* [cache index][threshold]: cents(p x norm); INT64_MIN = no norm */
     /* per row */
     uint32_t *cls; /* low bits per threshold | IN_POP */
     int32_t *gid;  /* group id, -1 = skipped */
@@ -79,12 +82,14 @@ static void prep_free(prep *p)
 {
     for (size_t d = 0; d < p->nby; d++) {
         free(p->code[d]);
+        free(p->imap[d]);
         free(p->rank[d]);
         if (p->own_labels[d] && p->labels[d])
             for (size_t k = 0; k < p->nlev[d]; k++) free(p->labels[d][k]);
         free(p->labels[d]);
     }
     free(p->norm_cache);
+    free(p->thr_cents);
     free(p->cls);
     free(p->gid);
     free(p->first);
@@ -153,27 +158,32 @@ static int setup_dim(prep *p, size_t d)
         for (size_t i = 0; i < m; i++) if (!u || v[u - 1] != v[i]) v[u++] = v[i];
         m = u;
     }
+    int small = lo <= hi && (uint64_t)(hi - lo) < 4096;
     char **lab = calloc(m ? m : 1, sizeof *lab);
-    int32_t *code = malloc((n ? n : 1) * sizeof *code);
+    int32_t *code = small ? calloc((size_t)(hi - lo) + 1, sizeof *code) : malloc((n ? n : 1) * sizeof *code);
     if (!lab || !code) { free(v); free(lab); free(code); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
     p->labels[d] = lab;
     p->own_labels[d] = 1;
-    p->code[d] = code;
     p->nlev[d] = m;
     for (size_t k = 0; k < m; k++) {
         char buf[32];
         snprintf(buf, sizeof buf, "%" PRId64, v[k]);
-        if (!(lab[k] = am_strdup(buf))) { free(v); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+        if (!(lab[k] = am_strdup(buf))) { free(v); free(code); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
     }
-    for (size_t i = 0; i < n; i++) {
-        int64_t x = c->v.i[i];
-        if (x == ARMOEDE_NA_INT) { code[i] = -1; continue; }
-        if (lo <= hi && (uint64_t)(hi - lo) < 4096) {
-            /* binary search is fine too, but this is the common case */
+    if (small) {
+        /* a lookup by value: no per-row array */
+        for (size_t k = 0; k < m; k++) code[v[k] - lo] = (int32_t)k;
+        p->imap[d] = code;
+        p->ilo[d] = lo;
+    } else {
+        p->code[d] = code;
+        for (size_t i = 0; i < n; i++) {
+            int64_t x = c->v.i[i];
+            if (x == ARMOEDE_NA_INT) { code[i] = -1; continue; }
+            size_t a = 0, b = m;
+            while (a < b) { size_t mid = (a + b) / 2; if (v[mid] < x) a = mid + 1; else b = mid; }
+            code[i] = (int32_t)a;
         }
-        size_t a = 0, b = m;
-        while (a < b) { size_t mid = (a + b) / 2; if (v[mid] < x) a = mid + 1; else b = mid; }
-        code[i] = (int32_t)a;
     }
     free(v);
     return 0;
@@ -278,7 +288,15 @@ static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_opti
     return 0;
 }
 
-static inline int64_t cents(double x) { return llround(x * 100.0); }
+/* x in whole cents, halves away from zero, exactly as llround(x * 100) but
+ * inline: y - trunc(y) is exact for |y| < 2^52. */
+static inline int64_t cents(double x)
+{
+    double y = x * 100.0;
+    int64_t r = (int64_t)y;
+    double f = y - (double)r;
+    return r + (f >= 0.5) - (f <= -0.5);
+}
 
 /* Index of row i's (year, household type, age band) in the norm cache, or
  * SIZE_MAX when one of them is missing. */
@@ -319,6 +337,7 @@ static inline int64_t keyval(const am_col *c, size_t i)
 typedef struct {
     size_t skips[SK_COUNT_];
     size_t wealth_tested, wealth_missing, minor_unknown, conflicts;
+    size_t norm_err_row; /* first row needing a norm the table lacks; SIZE_MAX = none */
 } chunk_stats;
 
 /* The filters that come before the ratio: SK_NONE when the row passes. */
@@ -351,17 +370,22 @@ static uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
         double inc = numval(&t->cols[col[ARMOEDE_ROLE_INCOME]], i);
         if (isnan(inc)) { *why = SK_RATIO; return 0; }
         if (inc < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
-        double norm;
+        int64_t ic = fabs(inc) < 1e15 ? cents(inc) : (inc < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
         if (col[ARMOEDE_ROLE_NORM] >= 0) {
-            norm = numval(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
+            double norm = numval(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
             if (isnan(norm) || !(norm > 0)) { *why = SK_NORM; return 0; }
+            for (size_t j = 0; j < p->np; j++) if (ic <= cents(p->thr[j] * norm)) low |= 1u << j;
         } else {
             size_t idx = norm_index(p, i);
             if (idx == SIZE_MAX) { *why = SK_NORM; return 0; }
-            norm = p->norm_cache[idx]; /* filled for every index a row in the population uses */
+            const int64_t *tc = &p->thr_cents[idx * p->np];
+            if (tc[0] == INT64_MIN) { /* no norm for this year, type and band: an error */
+                if (i < st->norm_err_row) st->norm_err_row = i;
+                *why = SK_NORM;
+                return 0;
+            }
+            for (size_t j = 0; j < p->np; j++) if (ic <= tc[j]) low |= 1u << j;
         }
-        int64_t ic = fabs(inc) < 1e15 ? cents(inc) : (inc < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
-        for (size_t j = 0; j < p->np; j++) if (ic <= cents(p->thr[j] * norm)) low |= 1u << j;
     }
     if (p->o.wealth_limit > 0) {
         double w = numval(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
@@ -382,7 +406,8 @@ static int32_t group_of(const prep *p, size_t i)
     for (size_t d = 0; d < p->nby; d++) {
         const am_col *c = &p->t->cols[p->by_col[d]];
         int32_t k;
-        if (p->code[d]) k = p->code[d][i];
+        if (p->imap[d]) { int64_t x = c->v.i[i]; k = x == ARMOEDE_NA_INT ? -1 : p->imap[d][x - p->ilo[d]]; }
+        else if (p->code[d]) k = p->code[d][i];
         else { int32_t code = c->v.c[i]; k = code < 0 ? -1 : p->rank[d][code]; }
         if (k < 0) return -1;
         g = g * p->nlev[d] + (size_t)k;
@@ -500,9 +525,8 @@ static int check_unique(prep *p)
     size_t n = t->nrows;
     int64_t lo = INT64_MAX, hi = INT64_MIN, ylo = INT64_MAX, yhi = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
-        if (!p->cls[i]) continue;
         int64_t v = keyval(c, i), y = yc >= 0 ? t->cols[yc].v.i[i] : 0;
-        if (v == ARMOEDE_NA_INT) continue;
+        if (v == ARMOEDE_NA_INT || y == ARMOEDE_NA_INT) continue;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
         if (y < ylo) ylo = y;
@@ -516,9 +540,8 @@ static int check_unique(prep *p)
         uint64_t *bits = calloc(words * (size_t)years, sizeof *bits);
         if (!bits) return am_fail(ARMOEDE_ENOMEM, "out of memory checking for duplicate ids");
         for (size_t i = 0; i < n; i++) {
-            if (!p->cls[i]) continue;
             int64_t v = keyval(c, i);
-            if (v == ARMOEDE_NA_INT) continue;
+            if (v == ARMOEDE_NA_INT || (yc >= 0 && t->cols[yc].v.i[i] == ARMOEDE_NA_INT)) continue;
             uint64_t y = yc >= 0 ? (uint64_t)(t->cols[yc].v.i[i] - ylo) : 0, b = (uint64_t)v - (uint64_t)lo;
             uint64_t *w = &bits[y * words + b / 64], m = (uint64_t)1 << (b % 64);
             if (*w & m) { dup_b = i; break; }
@@ -527,14 +550,14 @@ static int check_unique(prep *p)
         free(bits);
         if (dup_b != SIZE_MAX) /* find the first row of that id and year */
             for (size_t i = 0; i < dup_b; i++)
-                if (p->cls[i] && keyval(c, i) == keyval(c, dup_b) &&
+                if (keyval(c, i) == keyval(c, dup_b) &&
                     (yc < 0 || t->cols[yc].v.i[i] == t->cols[yc].v.i[dup_b])) { dup_a = i; break; }
     } else {
         krow *a = malloc((n ? n : 1) * sizeof *a);
         if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory checking for duplicate ids");
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
-            if (!p->cls[i] || keyval(c, i) == ARMOEDE_NA_INT) continue;
+            if (keyval(c, i) == ARMOEDE_NA_INT || (yc >= 0 && t->cols[yc].v.i[i] == ARMOEDE_NA_INT)) continue;
             a[m].key = ukey(yc >= 0 ? t->cols[yc].v.i[i] : 0);
             a[m++].row = (uint32_t)i;
         }
@@ -587,7 +610,7 @@ static int is_minor(const prep *p, size_t i)
  * Chunk k is always rows [k*CHUNK, (k+1)*CHUNK): what a chunk computes, and
  * the order in which chunk results are merged, never depend on the thread
  * count, so results are bit-identical for any nthreads. */
-typedef void (*chunk_fn)(void *ctx, size_t k);
+typedef void (*chunk_fn)(void *ctx, size_t k, size_t tid);
 typedef struct {
     chunk_fn fn;
     void *ctx;
@@ -595,59 +618,48 @@ typedef struct {
     pthread_mutex_t mu;
 } chunk_run;
 
+typedef struct {
+    chunk_run *c;
+    size_t tid;
+} chunk_thread;
+
 static void *chunk_worker(void *arg)
 {
-    chunk_run *c = arg;
+    chunk_thread *w = arg;
+    chunk_run *c = w->c;
     for (;;) {
         pthread_mutex_lock(&c->mu);
         size_t k = c->next++;
         pthread_mutex_unlock(&c->mu);
         if (k >= c->nchunks) return NULL;
-        c->fn(c->ctx, k);
+        c->fn(c->ctx, k, w->tid);
     }
 }
 
+/* Run fn on every chunk; tid (0..nthreads-1) tells which thread runs it. */
 static void run_chunks(int nthreads, size_t nchunks, chunk_fn fn, void *ctx)
 {
     chunk_run c = {fn, ctx, nchunks, 0, PTHREAD_MUTEX_INITIALIZER};
     size_t nt = (size_t)(nthreads > 0 ? nthreads : 1);
     if (nt > nchunks) nt = nchunks;
+    if (nt > 256) nt = 256;
     pthread_t th[256];
+    chunk_thread w[256];
     size_t started = 0;
     for (size_t k = 1; k < nt; k++) {
-        if (pthread_create(&th[started], NULL, chunk_worker, &c) != 0) break; /* fewer threads: same result */
+        w[k].c = &c;
+        w[k].tid = k;
+        if (pthread_create(&th[started], NULL, chunk_worker, &w[k]) != 0) break; /* fewer threads: same result */
         started++;
     }
-    chunk_worker(&c);
+    w[0].c = &c;
+    w[0].tid = 0;
+    chunk_worker(&w[0]);
     for (size_t k = 0; k < started; k++) pthread_join(th[k], NULL);
     pthread_mutex_destroy(&c.mu);
 }
 
 static inline size_t nchunks_of(size_t n) { return n ? (n + CHUNK - 1) / CHUNK : 1; }
-
-/* Presence of norm-cache entries: per chunk, the first row needing each. */
-typedef struct {
-    prep *p;
-    size_t ncache;
-    size_t *first; /* [nchunks][ncache], SIZE_MAX = not needed */
-} norm_need;
-
-static void norm_need_chunk(void *ctx, size_t k)
-{
-    norm_need *nn = ctx;
-    const prep *p = nn->p;
-    const armoede_table *t = p->t;
-    size_t a = k * CHUNK, b = a + CHUNK < t->nrows ? a + CHUNK : t->nrows;
-    size_t *first = nn->first + k * nn->ncache;
-    const am_col *ic = &t->cols[p->col[ARMOEDE_ROLE_INCOME]];
-    for (size_t i = a; i < b; i++) {
-        if (prefilter(p, i) != SK_NONE) continue;
-        double inc = numval(ic, i);
-        if (isnan(inc) || (inc < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE)) continue;
-        size_t idx = norm_index(p, i);
-        if (idx != SIZE_MAX && first[idx] == SIZE_MAX) first[idx] = i;
-    }
-}
 
 static int setup_norm_cache(prep *p)
 {
@@ -678,36 +690,46 @@ static int setup_norm_cache(prep *p)
     p->ntype = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.n;
     p->nband = 1 + (p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.n : 0);
     size_t n = (size_t)p->ny * (p->ntype ? p->ntype : 1) * p->nband;
+    /* every combination of year, household type and age band up front; one
+     * that has no norm is only an error if a row in the population needs it
+     * (classify records the first such row) */
     p->norm_cache = malloc(n * sizeof *p->norm_cache);
-    if (!p->norm_cache) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    for (size_t k = 0; k < n; k++) p->norm_cache[k] = NAN;
-    /* fill every entry a row in the population needs, in parallel find
-     * which, then look them up (an error names the first row needing it) */
-    norm_need nn = {p, n, NULL};
-    size_t nch = nchunks_of(t->nrows);
-    nn.first = malloc(nch * n * sizeof *nn.first);
-    if (!nn.first) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    for (size_t k = 0; k < nch * n; k++) nn.first[k] = SIZE_MAX;
-    run_chunks(p->o.nthreads, nch, norm_need_chunk, &nn);
-    int rc = 0;
-    for (size_t idx = 0; idx < n && !rc; idx++) {
-        size_t row = SIZE_MAX;
-        for (size_t k = 0; k < nch && row == SIZE_MAX; k++) row = nn.first[k * n + idx];
-        if (row == SIZE_MAX) continue;
-        int64_t y = yc->v.i[row];
-        int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[row];
-        int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[row] : -2;
-        const char *tl = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.labels[ty];
-        const char *bl = band < 0 ? "" : t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.labels[band];
-        rc = armoede_norms_annual(p->o.norms, (int)y, tl, bl, &p->norm_cache[idx]);
-        if (rc) {
-            char msg[900], where[512];
-            snprintf(msg, sizeof msg, "%s", armoede_last_error());
-            rc = am_fail(rc, "%s (first needed at %s)", msg, am_table_where(t, row, where, sizeof where));
-        }
-    }
-    free(nn.first);
-    return rc;
+    p->thr_cents = malloc(n * p->np * sizeof *p->thr_cents);
+    if (!p->norm_cache || !p->thr_cents) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    const am_col *tc = &t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]];
+    const am_col *bc = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? &t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]] : NULL;
+    for (int y = 0; y < p->ny; y++)
+        for (size_t ty = 0; ty < p->ntype; ty++)
+            for (size_t bi = 0; bi < p->nband; bi++) {
+                size_t idx = ((size_t)y * p->ntype + ty) * p->nband + bi;
+                double v;
+                int rc = armoede_norms_annual(p->o.norms, p->y0 + y, tc->dict.labels[ty],
+                                              bi ? bc->dict.labels[bi - 1] : "", &v);
+                if (rc == ARMOEDE_ENORM) v = NAN;
+                else if (rc) return rc;
+                p->norm_cache[idx] = v;
+                for (size_t j = 0; j < p->np; j++)
+                    p->thr_cents[idx * p->np + j] = isnan(v) ? INT64_MIN : cents(p->thr[j] * v);
+            }
+    armoede_clear_error();
+    return 0;
+}
+
+/* The error for the first row (in row order) whose norm is missing. */
+static int norm_error(const prep *p, size_t row)
+{
+    const armoede_table *t = p->t;
+    int64_t y = t->cols[p->col[ARMOEDE_ROLE_YEAR]].v.i[row];
+    int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[row];
+    int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[row] : -2;
+    const char *tl = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.labels[ty];
+    const char *bl = band < 0 ? "" : t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.labels[band];
+    double v;
+    int rc = armoede_norms_annual(p->o.norms, (int)y, tl, bl, &v);
+    if (!rc) return am_fail(ARMOEDE_EINTERNAL, "norm lookup changed between calls");
+    char msg[900], where[512];
+    snprintf(msg, sizeof msg, "%s", armoede_last_error());
+    return am_fail(rc, "%s (first needed at %s)", msg, am_table_where(t, row, where, sizeof where));
 }
 
 /* Per-row classification, group and minor flag, in parallel chunks. */
@@ -717,8 +739,9 @@ typedef struct {
     int need_minor;
 } rows_job;
 
-static void rows_chunk(void *ctx, size_t k)
+static void rows_chunk(void *ctx, size_t k, size_t tid)
 {
+    (void)tid;
     rows_job *j = ctx;
     prep *p = j->p;
     chunk_stats *st = &j->st[k];
@@ -742,22 +765,25 @@ static int prep_rows(prep *p, int need_minor_info)
     const armoede_table *t = p->t;
     size_t n = t->nrows;
     int rc;
-    if ((rc = setup_norm_cache(p))) return rc;
+    if (!p->norm_cache && (rc = setup_norm_cache(p))) return rc;
     p->cls = malloc((n ? n : 1) * sizeof *p->cls);
     p->gid = malloc((n ? n : 1) * sizeof *p->gid);
     p->minor = malloc(n ? n : 1);
     size_t nch = nchunks_of(n);
     rows_job j = {p, calloc(nch, sizeof(chunk_stats)), need_minor_info};
     if (!p->cls || !p->gid || !p->minor || !j.st) { free(j.st); return am_fail(ARMOEDE_ENOMEM, "out of memory (%zu rows)", n); }
+    for (size_t k = 0; k < nch; k++) j.st[k].norm_err_row = SIZE_MAX;
     run_chunks(p->o.nthreads, nch, rows_chunk, &j);
-    size_t minor_unknown = 0;
+    size_t minor_unknown = 0, norm_err = SIZE_MAX;
     for (size_t k = 0; k < nch; k++) {
+        if (j.st[k].norm_err_row < norm_err) norm_err = j.st[k].norm_err_row;
         for (int w = 0; w < SK_COUNT_; w++) p->skips[w] += j.st[k].skips[w];
         p->wealth_tested += j.st[k].wealth_tested;
         p->wealth_missing += j.st[k].wealth_missing;
         minor_unknown += j.st[k].minor_unknown;
     }
     free(j.st);
+    if (norm_err != SIZE_MAX) return norm_error(p, norm_err);
     if (minor_unknown && (p->o.units & ARMOEDE_UNIT_MINORS))
         return am_fail(ARMOEDE_ENOTFOUND, "counting minors needs the role 'minor', 'age' or 'birth_year' (with 'year'); %zu rows have none", minor_unknown);
     return 0;
@@ -949,8 +975,9 @@ typedef struct {
     size_t nu;
 } minima_job;
 
-static void minima_chunk(void *ctx, size_t k)
+static void minima_chunk(void *ctx, size_t k, size_t tid)
 {
+    (void)tid;
     minima_job *j = ctx;
     prep *p = j->p;
     const armoede_table *t = p->t;
@@ -987,21 +1014,193 @@ static void minima_chunk(void *ctx, size_t k)
     }
 }
 
+/* The fast path when the rows of each household-year are contiguous and in
+ * (year, household) order (every export we have seen, and the generator's):
+ * one pass per chunk classifies, groups and counts, with no per-row arrays.
+ * Counts are accumulated per thread when unweighted (integer sums: the
+ * order does not matter) and per chunk when weighted (merged in chunk
+ * order), so results are bit-identical for any thread count. */
+typedef struct {
+    prep *p;
+    cells *parts;
+    chunk_stats *st;
+    int per_thread;
+    int uidx[3];
+    size_t nu;
+} fused_job;
+
+static void fused_chunk(void *ctx, size_t k, size_t tid)
+{
+    fused_job *j = ctx;
+    prep *p = j->p;
+    const armoede_table *t = p->t;
+    chunk_stats *st = &j->st[k];
+    cells *c = &j->parts[j->per_thread ? tid : k];
+    size_t a = k * CHUNK, b = a + CHUNK < t->nrows ? a + CHUNK : t->nrows;
+    const am_col *wc = p->weighted ? &t->cols[p->col[ARMOEDE_ROLE_WEIGHT]] : NULL;
+    const am_col *npc = p->col[ARMOEDE_ROLE_N_PERSONS] >= 0 ? &t->cols[p->col[ARMOEDE_ROLE_N_PERSONS]] : NULL;
+    const am_col *nmc = p->col[ARMOEDE_ROLE_N_MINORS] >= 0 ? &t->cols[p->col[ARMOEDE_ROLE_N_MINORS]] : NULL;
+    int hh_rows = !p->household_file && p->col[ARMOEDE_ROLE_HOUSEHOLD_ID] >= 0;
+    uint32_t head_cls = 0;
+    int32_t head_gid = -1;
+    int conflict_counted = 0;
+    if (hh_rows && a > 0 && same_household(p, a, a - 1)) {
+        /* the chunk starts inside a household: find and classify its head */
+        size_t h = a - 1;
+        while (h > 0 && same_household(p, h, h - 1)) h--;
+        chunk_stats scratch = {0};
+        scratch.norm_err_row = SIZE_MAX;
+        int why;
+        head_cls = classify(p, h, &why, &scratch);
+        head_gid = group_of(p, h);
+        /* a conflict already seen before this chunk is not counted again */
+        for (size_t i = h + 1; i < a && !conflict_counted; i++) {
+            uint32_t ci = classify(p, i, &why, &scratch);
+            if (ci != head_cls || group_of(p, i) != head_gid) conflict_counted = 1;
+        }
+    }
+    for (size_t i = a; i < b; i++) {
+        int why;
+        uint32_t cls = classify(p, i, &why, st);
+        int32_t g = group_of(p, i);
+        if (cls && g < 0) why = SK_KEY;
+        st->skips[why]++;
+        int first = !hh_rows || i == 0 || !same_household(p, i, i - 1);
+        if (first) { head_cls = cls; head_gid = g; conflict_counted = 0; }
+        else if ((cls != head_cls || g != head_gid) && !conflict_counted) { st->conflicts++; conflict_counted = 1; }
+        if (!cls || g < 0) continue;
+        uint32_t low = cls & ~IN_POP;
+        double w = wc ? numval(wc, i) : 1.0;
+        int minor = p->household_file ? 0 : is_minor(p, i);
+        if (minor < 0) { st->minor_unknown++; minor = 0; }
+        for (size_t u = 0; u < j->nu; u++) {
+            switch (j->uidx[u]) {
+            case 0:
+                if (first) cell_add(c, (size_t)g, u, w, 1, low);
+                break;
+            case 1:
+                if (p->household_file) {
+                    double m = npc ? numval(npc, i) : NAN;
+                    if (m > 0) cell_add(c, (size_t)g, u, w * m, 1, low);
+                } else cell_add(c, (size_t)g, u, w, 1, low);
+                break;
+            default:
+                if (p->household_file) {
+                    double m = nmc ? numval(nmc, i) : NAN;
+                    if (m > 0) cell_add(c, (size_t)g, u, w * m, 1, low);
+                } else if (minor) cell_add(c, (size_t)g, u, w, 1, low);
+                break;
+            }
+        }
+    }
+}
+
+/* Are the rows in (year, household) order, so that each household-year is contiguous? */
+typedef struct {
+    prep *p;
+    unsigned char *bad; /* per chunk */
+} order_job;
+
+static void order_chunk(void *ctx, size_t k, size_t tid)
+{
+    (void)tid;
+    order_job *j = ctx;
+    const prep *p = j->p;
+    const armoede_table *t = p->t;
+    int hc = p->col[ARMOEDE_ROLE_HOUSEHOLD_ID], yc = p->col[ARMOEDE_ROLE_YEAR];
+    size_t a = k * CHUNK, b = a + CHUNK < t->nrows ? a + CHUNK : t->nrows;
+    for (size_t i = a ? a : 1; i < b; i++) {
+        int64_t y0 = yc >= 0 ? t->cols[yc].v.i[i - 1] : 0, y1 = yc >= 0 ? t->cols[yc].v.i[i] : 0;
+        int64_t h0 = keyval(&t->cols[hc], i - 1), h1 = keyval(&t->cols[hc], i);
+        if (y1 < y0 || (y1 == y0 && h1 < h0)) { j->bad[k] = 1; return; }
+    }
+}
+
+static int rows_in_household_order(prep *p)
+{
+    if (p->household_file || p->col[ARMOEDE_ROLE_HOUSEHOLD_ID] < 0) return 1;
+    size_t nch = nchunks_of(p->t->nrows);
+    order_job j = {p, calloc(nch, 1)};
+    if (!j.bad) return -1;
+    run_chunks(p->o.nthreads, nch, order_chunk, &j);
+    int ok = 1;
+    for (size_t k = 0; k < nch; k++) if (j.bad[k]) ok = 0;
+    free(j.bad);
+    return ok;
+}
+
+static int minima_fused(prep *p, armoede_result **out)
+{
+    const armoede_table *t = p->t;
+    size_t nch = nchunks_of(t->nrows);
+    fused_job j;
+    memset(&j, 0, sizeof j);
+    j.p = p;
+    j.nu = active_units(p, j.uidx);
+    j.per_thread = !p->weighted;
+    size_t nt = (size_t)p->o.nthreads < nch ? (size_t)p->o.nthreads : nch;
+    size_t nparts = j.per_thread ? nt : nch;
+    j.parts = calloc(nparts, sizeof *j.parts);
+    j.st = calloc(nch, sizeof *j.st);
+    int rc = (!j.parts || !j.st) ? am_fail(ARMOEDE_ENOMEM, "out of memory") : 0;
+    for (size_t k = 0; k < nparts && !rc; k++) rc = cells_new(&j.parts[k], p->ngroups, j.nu, p->np);
+    for (size_t k = 0; k < nch && !rc; k++) j.st[k].norm_err_row = SIZE_MAX;
+    if (!rc) run_chunks((int)nt, nch, fused_chunk, &j);
+    size_t norm_err = SIZE_MAX, minor_unknown = 0;
+    for (size_t k = 0; k < nch && !rc; k++) {
+        for (int w = 0; w < SK_COUNT_; w++) p->skips[w] += j.st[k].skips[w];
+        p->wealth_tested += j.st[k].wealth_tested;
+        p->wealth_missing += j.st[k].wealth_missing;
+        p->conflicts += j.st[k].conflicts;
+        minor_unknown += j.st[k].minor_unknown;
+        if (j.st[k].norm_err_row < norm_err) norm_err = j.st[k].norm_err_row;
+    }
+    if (!rc && norm_err != SIZE_MAX) rc = norm_error(p, norm_err);
+    if (!rc && minor_unknown && (p->o.units & ARMOEDE_UNIT_MINORS))
+        rc = am_fail(ARMOEDE_ENOTFOUND, "counting minors needs the role 'minor', 'age' or 'birth_year' (with 'year'); %zu rows have none", minor_unknown);
+    armoede_result *r = NULL;
+    if (!rc) {
+        for (size_t k = 1; k < nparts; k++) cells_merge(&j.parts[0], &j.parts[k]);
+        rc = result_start(p, &r);
+    }
+    if (!rc) {
+        emit_spec s = {"minima", NAN, 0, NULL};
+        rc = emit(p, r, &j.parts[0], &s);
+    }
+    if (!rc) rc = add_notes(p, r, t->nrows);
+    if (j.parts) for (size_t k = 0; k < nparts; k++) cells_free(&j.parts[k]);
+    free(j.parts);
+    free(j.st);
+    if (rc) { armoede_result_free(r); return rc; }
+    *out = r;
+    return 0;
+}
+
 int armoede_minima(const armoede_table *t, const armoede_impact_options *opts, armoede_result **out)
 {
     if (out) *out = NULL;
     if (!t || !out) return am_fail(ARMOEDE_EINVAL, "armoede_minima: table or out is NULL");
     prep p;
     int rc = prep_setup(&p, t, opts, "armoede_minima");
-    if (!rc) rc = prep_rows(&p, 1);
-    if (!rc) rc = check_unique(&p);
-    if (!rc && (p.o.units & ARMOEDE_UNIT_HOUSEHOLDS)) rc = mark_households(&p);
     if (!rc && p.household_file && (p.o.units & (ARMOEDE_UNIT_PERSONS | ARMOEDE_UNIT_MINORS))) {
         if (p.col[ARMOEDE_ROLE_N_PERSONS] < 0 && (p.o.units & ARMOEDE_UNIT_PERSONS))
             rc = am_fail(ARMOEDE_ENOTFOUND, "a table without person_id counts persons through the role 'n_persons', which is not mapped");
         else if (p.col[ARMOEDE_ROLE_N_MINORS] < 0 && (p.o.units & ARMOEDE_UNIT_MINORS))
             rc = am_fail(ARMOEDE_ENOTFOUND, "a table without person_id counts minors through the role 'n_minors', which is not mapped");
     }
+    if (!rc && !p.household_file && (p.o.units & ARMOEDE_UNIT_HOUSEHOLDS) && p.col[ARMOEDE_ROLE_HOUSEHOLD_ID] < 0)
+        rc = am_fail(ARMOEDE_ENOTFOUND, "counting households needs the role 'household_id' to be mapped");
+    if (!rc) rc = check_unique(&p);
+    if (!rc) rc = setup_norm_cache(&p);
+    int ordered = rc ? 0 : rows_in_household_order(&p);
+    if (!rc && ordered < 0) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+    if (!rc && ordered) {
+        rc = minima_fused(&p, out);
+        prep_free(&p);
+        return rc;
+    }
+    if (!rc) rc = prep_rows(&p, 1);
+    if (!rc && (p.o.units & ARMOEDE_UNIT_HOUSEHOLDS)) rc = mark_households(&p);
     if (rc) { prep_free(&p); return rc; }
     minima_job j;
     memset(&j, 0, sizeof j);
