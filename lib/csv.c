@@ -119,6 +119,8 @@ typedef struct {
     void *data;     /* int64_t* / double* / int32_t* */
     am_dict dict;
     int32_t last_code; /* CAT: code of the previous value, to skip hashing repeats */
+    int width;         /* INT: bytes per stored value, widened as values need */
+    int64_t imin, imax;
     char *last_str; size_t last_len, last_cap;
     /* sampling (AUTO only) */
     char **sample; /* SAMPLE_ROWS strings, NULL = missing */
@@ -166,14 +168,18 @@ static int fail_value(const reader *r, unsigned long line, const char *col, cons
                    am_excerpt(s, n, ex, sizeof ex), what);
 }
 
+static size_t elsize(const bcol *c)
+{
+    return c->type == ARMOEDE_TYPE_CAT ? 4 : c->type == ARMOEDE_TYPE_INT ? (size_t)c->width : 8;
+}
+
 static int grow_rows(reader *r)
 {
     size_t nc = r->cap ? r->cap * 2 : 65536;
     for (size_t k = 0; k < r->nbc; k++) {
         bcol *c = &r->bc[k];
         if (c->type == ARMOEDE_TYPE_AUTO) continue;
-        size_t el = c->type == ARMOEDE_TYPE_CAT ? 4 : 8;
-        void *p = realloc(c->data, nc * el);
+        void *p = realloc(c->data, nc * elsize(c));
         if (!p) return am_fail(ARMOEDE_ENOMEM, "out of memory reading %s (%zu rows)", r->path, r->nrows);
         c->data = p;
     }
@@ -205,6 +211,51 @@ static int inferred_real(const reader *r, const char *s, size_t n)
     return am_parse_real(s, n, r->dec, &v) == 0;
 }
 
+
+static inline int64_t get_narrow(const void *d, int w, size_t i)
+{
+    switch (w) {
+    case 1: { int8_t x = ((const int8_t *)d)[i]; return x == INT8_MIN ? ARMOEDE_NA_INT : x; }
+    case 2: { int16_t x = ((const int16_t *)d)[i]; return x == INT16_MIN ? ARMOEDE_NA_INT : x; }
+    case 4: { int32_t x = ((const int32_t *)d)[i]; return x == INT32_MIN ? ARMOEDE_NA_INT : x; }
+    default: return ((const int64_t *)d)[i];
+    }
+}
+
+static inline void set_narrow(void *d, int w, size_t i, int64_t v)
+{
+    switch (w) {
+    case 1: ((int8_t *)d)[i] = v == ARMOEDE_NA_INT ? INT8_MIN : (int8_t)v; break;
+    case 2: ((int16_t *)d)[i] = v == ARMOEDE_NA_INT ? INT16_MIN : (int16_t)v; break;
+    case 4: ((int32_t *)d)[i] = v == ARMOEDE_NA_INT ? INT32_MIN : (int32_t)v; break;
+    default: ((int64_t *)d)[i] = v; break;
+    }
+}
+
+/* Store an integer, widening the column (back to front, in place after a
+ * realloc) when the value does not fit its current width. */
+static int put_int(reader *r, bcol *c, size_t row, int64_t v)
+{
+    if (v != ARMOEDE_NA_INT) {
+        if (v < c->imin) c->imin = v;
+        if (v > c->imax) c->imax = v;
+        int w = c->width;
+        int fits = w == 8 || (w == 1 && v > INT8_MIN && v <= INT8_MAX) ||
+                   (w == 2 && v > INT16_MIN && v <= INT16_MAX) || (w == 4 && v > INT32_MIN && v <= INT32_MAX);
+        if (!fits) {
+            int nw = (v > INT16_MIN && v <= INT16_MAX) ? 2 : (v > INT32_MIN && v <= INT32_MAX) ? 4 : 8;
+            if (nw <= w) nw = w * 2;
+            void *d = realloc(c->data, (r->cap ? r->cap : 1) * (size_t)nw);
+            if (!d) return am_fail(ARMOEDE_ENOMEM, "out of memory reading %s", r->path);
+            for (size_t i = row; i-- > 0;) set_narrow(d, nw, i, get_narrow(d, w, i));
+            c->data = d;
+            c->width = nw;
+        }
+    }
+    set_narrow(c->data, c->width, row, v);
+    return 0;
+}
+
 /* Store the value (s, n) of row `row` into column c. */
 static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsigned long line)
 {
@@ -215,7 +266,7 @@ static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsign
             int64_t v = 0;
             size_t i = 0;
             while (i < n && (unsigned)(s[i] - '0') <= 9) v = v * 10 + (s[i++] - '0');
-            if (i == n) { ((int64_t *)c->data)[row] = v; return 0; }
+            if (i == n) return put_int(r, c, row, v);
         } else if (c->type == ARMOEDE_TYPE_REAL) {
             uint64_t m = 0;
             size_t i = 0;
@@ -239,10 +290,14 @@ static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsign
         if (!na && am_parse_int(s, n, &v) != 0) {
             double d;
             if (!c->declared && am_parse_real(s, n, r->dec, &d) == 0) {
-                /* promote INT -> REAL in place (same width), exactly */
-                int64_t *iv = c->data;
-                double *dv = c->data;
-                for (size_t i = 0; i < row; i++) dv[i] = iv[i] == ARMOEDE_NA_INT ? NAN : (double)iv[i];
+                /* promote INT -> REAL, exactly (back to front: doubles are at least as wide) */
+                double *dv = realloc(c->data, (r->cap ? r->cap : 1) * sizeof *dv);
+                if (!dv) return am_fail(ARMOEDE_ENOMEM, "out of memory reading %s", r->path);
+                for (size_t i = row; i-- > 0;) {
+                    int64_t x = get_narrow(dv, c->width, i);
+                    dv[i] = x == ARMOEDE_NA_INT ? NAN : (double)x;
+                }
+                c->data = dv;
                 c->type = ARMOEDE_TYPE_REAL;
                 dv[row] = d;
                 return 0;
@@ -251,8 +306,7 @@ static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsign
                               c->declared ? "is not an integer" :
                               "is not a number, but the column was inferred to be numeric from its first 1000 rows (declare its type as categorical)");
         }
-        ((int64_t *)c->data)[row] = v;
-        return 0;
+        return put_int(r, c, row, v);
     }
     case ARMOEDE_TYPE_REAL: {
         double v = NAN;
@@ -308,8 +362,7 @@ static int end_sampling(reader *r)
             if (!is_real) break;
         }
         c->type = !any ? ARMOEDE_TYPE_CAT : is_int ? ARMOEDE_TYPE_INT : is_real ? ARMOEDE_TYPE_REAL : ARMOEDE_TYPE_CAT;
-        size_t el = c->type == ARMOEDE_TYPE_CAT ? 4 : 8;
-        c->data = malloc((r->cap ? r->cap : 1) * el);
+        c->data = malloc((r->cap ? r->cap : 1) * elsize(c));
         if (!c->data) return am_fail(ARMOEDE_ENOMEM, "out of memory reading %s", r->path);
         for (size_t i = 0; i < r->sampled; i++) {
             const char *s = c->sample[i];
@@ -593,6 +646,9 @@ static int setup_columns(reader *r, const armoede_read_options *o)
             return am_fail(ARMOEDE_EINVAL, "column '%s': type %d does not exist", c->name, c->type);
         c->declared = c->type != ARMOEDE_TYPE_AUTO;
         c->last_code = -1;
+        c->width = 1;
+        c->imin = INT64_MAX;
+        c->imax = INT64_MIN;
         r->sel[j] = (int)k;
         if (c->type == ARMOEDE_TYPE_AUTO) {
             r->sampling = 1;
@@ -757,7 +813,13 @@ done:
             c->data = malloc(8);
             if (!c->data) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
         }
-        if ((rc = am_table_push(t, c->name, c->type, c->data, 1, &c->dict))) break;
+        if (r.nrows) { /* give back the capacity beyond the last row */
+            void *q = realloc(c->data, r.nrows * elsize(c));
+            if (q) c->data = q;
+        }
+        if (c->type == ARMOEDE_TYPE_INT) rc = am_table_push_int(t, c->name, c->data, c->width, c->imin, c->imax);
+        else rc = am_table_push(t, c->name, c->type, c->data, 1, &c->dict);
+        if (rc) break;
         c->data = NULL;
     }
     if (!rc && r.need_lines) { t->lines = r.lines; r.lines = NULL; }

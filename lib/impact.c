@@ -136,23 +136,16 @@ static int setup_dim(prep *p, size_t d)
     if (c->type != ARMOEDE_TYPE_INT)
         return am_fail(ARMOEDE_ETYPE, "breakdown column '%s' is real-valued: use a categorical or integer column", c->name);
     size_t n = t->nrows;
-    int64_t *v = malloc((n ? n : 1) * sizeof *v);
+    int64_t *v = malloc((n > 4096 ? n : 4096) * sizeof *v);
     if (!v) return am_fail(ARMOEDE_ENOMEM, "out of memory");
     size_t m = 0;
-    /* distinct values: fast path for small ranges */
-    int64_t lo = INT64_MAX, hi = INT64_MIN + 1;
-    for (size_t i = 0; i < n; i++) {
-        int64_t x = c->v.i[i];
-        if (x == ARMOEDE_NA_INT) continue;
-        if (x < lo) lo = x;
-        if (x > hi) hi = x;
-    }
+    /* levels: every value of a small range (values without units give no
+     * rows), else the distinct values, sorted */
+    int64_t lo = c->imin, hi = c->imax;
     if (lo <= hi && (uint64_t)(hi - lo) < 4096) {
-        uint8_t seen[4096] = {0};
-        for (size_t i = 0; i < n; i++) if (c->v.i[i] != ARMOEDE_NA_INT) seen[c->v.i[i] - lo] = 1;
-        for (int64_t x = lo; x <= hi; x++) if (seen[x - lo]) v[m++] = x;
+        for (int64_t x = lo; x <= hi; x++) v[m++] = x;
     } else if (lo <= hi) {
-        for (size_t i = 0; i < n; i++) if (c->v.i[i] != ARMOEDE_NA_INT) v[m++] = c->v.i[i];
+        for (size_t i = 0; i < n; i++) if (am_ival(c, i) != ARMOEDE_NA_INT) v[m++] = am_ival(c, i);
         qsort(v, m, sizeof *v, cmp_i64);
         size_t u = 0;
         for (size_t i = 0; i < m; i++) if (!u || v[u - 1] != v[i]) v[u++] = v[i];
@@ -178,7 +171,7 @@ static int setup_dim(prep *p, size_t d)
     } else {
         p->code[d] = code;
         for (size_t i = 0; i < n; i++) {
-            int64_t x = c->v.i[i];
+            int64_t x = am_ival(c, i);
             if (x == ARMOEDE_NA_INT) { code[i] = -1; continue; }
             size_t a = 0, b = m;
             while (a < b) { size_t mid = (a + b) / 2; if (v[mid] < x) a = mid + 1; else b = mid; }
@@ -303,7 +296,7 @@ static inline int64_t cents(double x)
 static inline size_t norm_index(const prep *p, size_t i)
 {
     const armoede_table *t = p->t;
-    int64_t y = t->cols[p->col[ARMOEDE_ROLE_YEAR]].v.i[i];
+    int64_t y = am_ival(&t->cols[p->col[ARMOEDE_ROLE_YEAR]], i);
     int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[i];
     int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[i] : -2;
     if (y == ARMOEDE_NA_INT || ty < 0 || band == -1) return SIZE_MAX;
@@ -314,24 +307,24 @@ static inline size_t norm_index(const prep *p, size_t i)
 static inline int flag1(const armoede_table *t, int col, size_t i)
 {
     if (col < 0) return 0;
-    int64_t v = t->cols[col].v.i[i];
+    int64_t v = am_ival(&t->cols[col], i);
     return v != ARMOEDE_NA_INT && v != 0;
 }
 static inline int flag0(const armoede_table *t, int col, size_t i)
 {
     if (col < 0) return 0;
-    return t->cols[col].v.i[i] == 0;
+    return am_ival(&t->cols[col], i) == 0;
 }
 
 static inline double numval(const am_col *c, size_t i)
 {
     if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
-    return c->v.i[i] == ARMOEDE_NA_INT ? NAN : (double)c->v.i[i];
+    return am_ival(c, i) == ARMOEDE_NA_INT ? NAN : (double)am_ival(c, i);
 }
 
 static inline int64_t keyval(const am_col *c, size_t i)
 {
-    return c->type == ARMOEDE_TYPE_CAT ? (c->v.c[i] < 0 ? ARMOEDE_NA_INT : c->v.c[i]) : c->v.i[i];
+    return c->type == ARMOEDE_TYPE_CAT ? (c->v.c[i] < 0 ? ARMOEDE_NA_INT : c->v.c[i]) : am_ival(c, i);
 }
 
 typedef struct {
@@ -345,7 +338,7 @@ static inline int prefilter(const prep *p, size_t i)
 {
     const armoede_table *t = p->t;
     const int *col = p->col;
-    if (col[ARMOEDE_ROLE_YEAR] >= 0 && t->cols[col[ARMOEDE_ROLE_YEAR]].v.i[i] == ARMOEDE_NA_INT) return SK_YEAR;
+    if (col[ARMOEDE_ROLE_YEAR] >= 0 && am_ival(&t->cols[col[ARMOEDE_ROLE_YEAR]], i) == ARMOEDE_NA_INT) return SK_YEAR;
     if (p->o.filter_whole_year && flag0(t, col[ARMOEDE_ROLE_WHOLE_YEAR], i)) return SK_WHOLE_YEAR;
     if (p->o.filter_student && flag1(t, col[ARMOEDE_ROLE_STUDENT], i)) return SK_STUDENT;
     if (p->o.filter_institutional && flag1(t, col[ARMOEDE_ROLE_INSTITUTIONAL], i)) return SK_INSTITUTIONAL;
@@ -406,7 +399,7 @@ static int32_t group_of(const prep *p, size_t i)
     for (size_t d = 0; d < p->nby; d++) {
         const am_col *c = &p->t->cols[p->by_col[d]];
         int32_t k;
-        if (p->imap[d]) { int64_t x = c->v.i[i]; k = x == ARMOEDE_NA_INT ? -1 : p->imap[d][x - p->ilo[d]]; }
+        if (p->imap[d]) { int64_t x = am_ival(c, i); k = x == ARMOEDE_NA_INT ? -1 : p->imap[d][x - p->ilo[d]]; }
         else if (p->code[d]) k = p->code[d][i];
         else { int32_t code = c->v.c[i]; k = code < 0 ? -1 : p->rank[d][code]; }
         if (k < 0) return -1;
@@ -422,7 +415,7 @@ static int same_household(const prep *p, size_t i, size_t j)
     int hc = p->col[ARMOEDE_ROLE_HOUSEHOLD_ID], yc = p->col[ARMOEDE_ROLE_YEAR];
     if (hc < 0) return 0;
     if (keyval(&t->cols[hc], i) != keyval(&t->cols[hc], j)) return 0;
-    if (yc >= 0 && t->cols[yc].v.i[i] != t->cols[yc].v.i[j]) return 0;
+    if (yc >= 0 && am_ival(&t->cols[yc], i) != am_ival(&t->cols[yc], j)) return 0;
     return 1;
 }
 
@@ -470,7 +463,7 @@ static int mark_households(prep *p)
     /* fast path: rows of one household-year contiguous and in (year, household) order */
     int sorted = 1;
     for (size_t i = 1; i < n && sorted; i++) {
-        int64_t y0 = yc >= 0 ? t->cols[yc].v.i[i - 1] : 0, y1 = yc >= 0 ? t->cols[yc].v.i[i] : 0;
+        int64_t y0 = yc >= 0 ? am_ival(&t->cols[yc], i - 1) : 0, y1 = yc >= 0 ? am_ival(&t->cols[yc], i) : 0;
         int64_t h0 = keyval(&t->cols[hc], i - 1), h1 = keyval(&t->cols[hc], i);
         if (y1 < y0 || (y1 == y0 && h1 < h0)) sorted = 0;
     }
@@ -489,7 +482,7 @@ static int mark_households(prep *p)
         if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory");
         /* sort by household, then (stable) rows of one household stay in row order;
          * years are told apart afterwards by a second sort key */
-        for (size_t i = 0; i < n; i++) { a[i].key = ukey(yc >= 0 ? t->cols[yc].v.i[i] : 0); a[i].row = (uint32_t)i; }
+        for (size_t i = 0; i < n; i++) { a[i].key = ukey(yc >= 0 ? am_ival(&t->cols[yc], i) : 0); a[i].row = (uint32_t)i; }
         int rc = radix_sort(a, n);
         if (!rc) {
             for (size_t i = 0; i < n; i++) a[i].key = ukey(keyval(&t->cols[hc], a[i].row));
@@ -525,7 +518,7 @@ static int check_unique(prep *p)
     size_t n = t->nrows;
     int64_t lo = INT64_MAX, hi = INT64_MIN, ylo = INT64_MAX, yhi = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
-        int64_t v = keyval(c, i), y = yc >= 0 ? t->cols[yc].v.i[i] : 0;
+        int64_t v = keyval(c, i), y = yc >= 0 ? am_ival(&t->cols[yc], i) : 0;
         if (v == ARMOEDE_NA_INT || y == ARMOEDE_NA_INT) continue;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
@@ -541,8 +534,8 @@ static int check_unique(prep *p)
         if (!bits) return am_fail(ARMOEDE_ENOMEM, "out of memory checking for duplicate ids");
         for (size_t i = 0; i < n; i++) {
             int64_t v = keyval(c, i);
-            if (v == ARMOEDE_NA_INT || (yc >= 0 && t->cols[yc].v.i[i] == ARMOEDE_NA_INT)) continue;
-            uint64_t y = yc >= 0 ? (uint64_t)(t->cols[yc].v.i[i] - ylo) : 0, b = (uint64_t)v - (uint64_t)lo;
+            if (v == ARMOEDE_NA_INT || (yc >= 0 && am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT)) continue;
+            uint64_t y = yc >= 0 ? (uint64_t)(am_ival(&t->cols[yc], i) - ylo) : 0, b = (uint64_t)v - (uint64_t)lo;
             uint64_t *w = &bits[y * words + b / 64], m = (uint64_t)1 << (b % 64);
             if (*w & m) { dup_b = i; break; }
             *w |= m;
@@ -551,14 +544,14 @@ static int check_unique(prep *p)
         if (dup_b != SIZE_MAX) /* find the first row of that id and year */
             for (size_t i = 0; i < dup_b; i++)
                 if (keyval(c, i) == keyval(c, dup_b) &&
-                    (yc < 0 || t->cols[yc].v.i[i] == t->cols[yc].v.i[dup_b])) { dup_a = i; break; }
+                    (yc < 0 || am_ival(&t->cols[yc], i) == am_ival(&t->cols[yc], dup_b))) { dup_a = i; break; }
     } else {
         krow *a = malloc((n ? n : 1) * sizeof *a);
         if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory checking for duplicate ids");
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
-            if (keyval(c, i) == ARMOEDE_NA_INT || (yc >= 0 && t->cols[yc].v.i[i] == ARMOEDE_NA_INT)) continue;
-            a[m].key = ukey(yc >= 0 ? t->cols[yc].v.i[i] : 0);
+            if (keyval(c, i) == ARMOEDE_NA_INT || (yc >= 0 && am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT)) continue;
+            a[m].key = ukey(yc >= 0 ? am_ival(&t->cols[yc], i) : 0);
             a[m++].row = (uint32_t)i;
         }
         int rc = radix_sort(a, m);
@@ -568,7 +561,7 @@ static int check_unique(prep *p)
         }
         if (rc) { free(a); return rc; }
         for (size_t k = 1; k < m; k++)
-            if (a[k].key == a[k - 1].key && (yc < 0 || t->cols[yc].v.i[a[k].row] == t->cols[yc].v.i[a[k - 1].row])) {
+            if (a[k].key == a[k - 1].key && (yc < 0 || am_ival(&t->cols[yc], a[k].row) == am_ival(&t->cols[yc], a[k - 1].row))) {
                 dup_a = a[k - 1].row;
                 dup_b = a[k].row;
                 break;
@@ -578,9 +571,9 @@ static int check_unique(prep *p)
     if (dup_b == SIZE_MAX) return 0;
     char w1[512], w2[512], idb[32];
     const char *lab = c->type == ARMOEDE_TYPE_CAT ? c->dict.labels[c->v.c[dup_b]] : NULL;
-    if (!lab) { snprintf(idb, sizeof idb, "%" PRId64, c->v.i[dup_b]); lab = idb; }
+    if (!lab) { snprintf(idb, sizeof idb, "%" PRId64, am_ival(c, dup_b)); lab = idb; }
     char yb[48] = "";
-    if (yc >= 0) snprintf(yb, sizeof yb, " in year %" PRId64, t->cols[yc].v.i[dup_b]);
+    if (yc >= 0) snprintf(yb, sizeof yb, " in year %" PRId64, am_ival(&t->cols[yc], dup_b));
     return am_fail(ARMOEDE_EDATA, "%s '%s' (column '%s') appears twice%s (%s and %s): it would be counted twice",
                    p->household_file ? "household" : "person", lab, c->name, yb,
                    dup_a != SIZE_MAX ? am_table_where(t, dup_a, w1, sizeof w1) : "an earlier row",
@@ -592,15 +585,15 @@ static int is_minor(const prep *p, size_t i)
     const armoede_table *t = p->t;
     const int *col = p->col;
     if (col[ARMOEDE_ROLE_MINOR] >= 0) {
-        int64_t v = t->cols[col[ARMOEDE_ROLE_MINOR]].v.i[i];
+        int64_t v = am_ival(&t->cols[col[ARMOEDE_ROLE_MINOR]], i);
         if (v != ARMOEDE_NA_INT) return v != 0;
     }
     if (col[ARMOEDE_ROLE_AGE] >= 0) {
-        int64_t v = t->cols[col[ARMOEDE_ROLE_AGE]].v.i[i];
+        int64_t v = am_ival(&t->cols[col[ARMOEDE_ROLE_AGE]], i);
         if (v != ARMOEDE_NA_INT) return v < 18;
     }
     if (col[ARMOEDE_ROLE_BIRTH_YEAR] >= 0 && col[ARMOEDE_ROLE_YEAR] >= 0) {
-        int64_t b = t->cols[col[ARMOEDE_ROLE_BIRTH_YEAR]].v.i[i], y = t->cols[col[ARMOEDE_ROLE_YEAR]].v.i[i];
+        int64_t b = am_ival(&t->cols[col[ARMOEDE_ROLE_BIRTH_YEAR]], i), y = am_ival(&t->cols[col[ARMOEDE_ROLE_YEAR]], i);
         if (b != ARMOEDE_NA_INT && y != ARMOEDE_NA_INT) return y - b < 18;
     }
     return -1; /* unknown */
@@ -667,17 +660,11 @@ static int setup_norm_cache(prep *p)
     if (p->col[ARMOEDE_ROLE_RATIO_PCT] >= 0 || p->col[ARMOEDE_ROLE_NORM] >= 0) return 0;
     const am_col *yc = &t->cols[p->col[ARMOEDE_ROLE_YEAR]];
     if (yc->type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "year column must be integer");
-    int64_t lo = INT64_MAX, hi = INT64_MIN;
-    for (size_t i = 0; i < t->nrows; i++) {
-        int64_t y = yc->v.i[i];
-        if (y == ARMOEDE_NA_INT) continue;
-        if (y < lo) lo = y;
-        if (y > hi) hi = y;
-    }
+    int64_t lo = yc->imin, hi = yc->imax;
     if (lo > hi) { lo = hi = 2000; }
     if (lo < 1900 || hi > 2999) {
         for (size_t i = 0; i < t->nrows; i++) {
-            int64_t y = yc->v.i[i];
+            int64_t y = am_ival(yc, i);
             if (y != ARMOEDE_NA_INT && (y < 1900 || y > 2999)) {
                 char where[512];
                 return am_fail(ARMOEDE_EDATA, "%s, column '%s': year %" PRId64 " is not a plausible year",
@@ -719,7 +706,7 @@ static int setup_norm_cache(prep *p)
 static int norm_error(const prep *p, size_t row)
 {
     const armoede_table *t = p->t;
-    int64_t y = t->cols[p->col[ARMOEDE_ROLE_YEAR]].v.i[row];
+    int64_t y = am_ival(&t->cols[p->col[ARMOEDE_ROLE_YEAR]], row);
     int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[row];
     int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[row] : -2;
     const char *tl = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.labels[ty];
@@ -1110,7 +1097,7 @@ static void order_chunk(void *ctx, size_t k, size_t tid)
     int hc = p->col[ARMOEDE_ROLE_HOUSEHOLD_ID], yc = p->col[ARMOEDE_ROLE_YEAR];
     size_t a = k * CHUNK, b = a + CHUNK < t->nrows ? a + CHUNK : t->nrows;
     for (size_t i = a ? a : 1; i < b; i++) {
-        int64_t y0 = yc >= 0 ? t->cols[yc].v.i[i - 1] : 0, y1 = yc >= 0 ? t->cols[yc].v.i[i] : 0;
+        int64_t y0 = yc >= 0 ? am_ival(&t->cols[yc], i - 1) : 0, y1 = yc >= 0 ? am_ival(&t->cols[yc], i) : 0;
         int64_t h0 = keyval(&t->cols[hc], i - 1), h1 = keyval(&t->cols[hc], i);
         if (y1 < y0 || (y1 == y0 && h1 < h0)) { j->bad[k] = 1; return; }
     }
@@ -1247,8 +1234,8 @@ static int unit_order(prep *p, int household_level, uint32_t **order, size_t *no
     size_t missing = 0;
     for (size_t i = 0; i < n; i++) {
         if (household_level && !p->first[i]) continue;
-        if (keyval(&t->cols[uc], i) == ARMOEDE_NA_INT || t->cols[yc].v.i[i] == ARMOEDE_NA_INT) { missing++; continue; }
-        a[m].key = ukey(t->cols[yc].v.i[i]);
+        if (keyval(&t->cols[uc], i) == ARMOEDE_NA_INT || am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT) { missing++; continue; }
+        a[m].key = ukey(am_ival(&t->cols[yc], i));
         a[m].row = (uint32_t)i;
         m++;
     }
@@ -1262,13 +1249,13 @@ static int unit_order(prep *p, int household_level, uint32_t **order, size_t *no
     if (!o) { free(a); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
     for (size_t k = 0; k < m; k++) {
         o[k] = a[k].row;
-        if (k && a[k].key == a[k - 1].key && t->cols[yc].v.i[a[k].row] == t->cols[yc].v.i[a[k - 1].row]) {
+        if (k && a[k].key == a[k - 1].key && am_ival(&t->cols[yc], a[k].row) == am_ival(&t->cols[yc], a[k - 1].row)) {
             char w1[512], w2[512];
             const char *lab = t->cols[uc].type == ARMOEDE_TYPE_CAT ? t->cols[uc].dict.labels[t->cols[uc].v.c[a[k].row]] : NULL;
             char idb[32];
-            if (!lab) { snprintf(idb, sizeof idb, "%" PRId64, t->cols[uc].v.i[a[k].row]); lab = idb; }
+            if (!lab) { snprintf(idb, sizeof idb, "%" PRId64, am_ival(&t->cols[uc], a[k].row)); lab = idb; }
             int rc2 = am_fail(ARMOEDE_EDATA, "%s %s appears twice in year %" PRId64 " (%s and %s)",
-                              household_level ? "household" : "person", lab, t->cols[yc].v.i[a[k].row],
+                              household_level ? "household" : "person", lab, am_ival(&t->cols[yc], a[k].row),
                               am_table_where(t, a[k - 1].row, w1, sizeof w1), am_table_where(t, a[k].row, w2, sizeof w2));
             free(a); free(o);
             return rc2;
@@ -1351,7 +1338,7 @@ int armoede_durations(const armoede_table *t, const armoede_impact_options *opts
         for (size_t j = 0; j < p.np; j++) last_low[j] = INT64_MIN;
         for (size_t k = a; k < b; k++) {
             size_t i = order[k];
-            int64_t y = yc->v.i[i];
+            int64_t y = am_ival(yc, i);
             uint32_t cls = p.cls[i];
             if (!cls) continue; /* unobserved this year */
             pop_run = (last_pop != INT64_MIN && y == last_pop + 1) ? pop_run + 1 : 1;
@@ -1455,8 +1442,8 @@ int armoede_flows(const armoede_table *t, const armoede_impact_options *opts, ar
         while (b < m && keyval(&t->cols[uc], order[b]) == key) b++;
         for (size_t k = a + 1; k < b; k++) {
             size_t i = order[k], h = order[k - 1];
-            int64_t y = yc->v.i[i];
-            if (!p.cls[i] || !p.cls[h] || yc->v.i[h] != y - 1) continue; /* observed in t-1 and t */
+            int64_t y = am_ival(yc, i);
+            if (!p.cls[i] || !p.cls[h] || am_ival(yc, h) != y - 1) continue; /* observed in t-1 and t */
             uint32_t low = p.cls[i] & ~IN_POP, prev = p.cls[h] & ~IN_POP;
             if (p.gid[i] < 0) continue; /* a breakdown key missing: followed, not reported */
             double w = wc ? numval(wc, i) : 1.0;
@@ -1466,8 +1453,8 @@ int armoede_flows(const armoede_table *t, const armoede_impact_options *opts, ar
             /* exits in s = y: observed in every year y+1..y+M? low again in any? */
             size_t kk = k + 1;
             for (int64_t fy = y + 1; full && fy <= y + M; fy++) {
-                while (kk < b && yc->v.i[order[kk]] < fy) kk++;
-                if (kk >= b || yc->v.i[order[kk]] != fy || !p.cls[order[kk]]) full = 0;
+                while (kk < b && am_ival(yc, order[kk]) < fy) kk++;
+                if (kk >= b || am_ival(yc, order[kk]) != fy || !p.cls[order[kk]]) full = 0;
                 else back |= p.cls[order[kk]] & ~IN_POP;
             }
             for (size_t u = 0; u < nu; u++) {

@@ -52,7 +52,28 @@ typedef struct am_col {
     } v;
     int owned;
     am_dict dict; /* CAT only */
+    /* INT only: bytes per value (1, 2, 4 or 8; the type's minimum is the
+     * missing value), and the range of the values that are not missing
+     * (imin > imax when all are missing) */
+    int width;
+    int64_t imin, imax;
 } am_col;
+
+/* Value i of an INT column, whatever its width; ARMOEDE_NA_INT if missing. */
+static inline int64_t am_ival(const am_col *c, size_t i)
+{
+    switch (c->width) {
+    case 1: { int8_t x = ((const int8_t *)c->v.p)[i]; return x == INT8_MIN ? ARMOEDE_NA_INT : x; }
+    case 2: { int16_t x = ((const int16_t *)c->v.p)[i]; return x == INT16_MIN ? ARMOEDE_NA_INT : x; }
+    case 4: { int32_t x = ((const int32_t *)c->v.p)[i]; return x == INT32_MIN ? ARMOEDE_NA_INT : x; }
+    default: return c->v.i[i];
+    }
+}
+
+/* Compute an INT column's range and, when the library owns the data, store
+ * it in the narrowest width that holds it (the reader and the copying
+ * add_* functions call this once the column is complete). */
+AM_HIDDEN int am_int_finish(am_col *c, size_t n);
 
 struct armoede_table {
     size_t nrows;
@@ -67,6 +88,9 @@ AM_HIDDEN int am_table_find(const armoede_table *t, const char *name); /* index 
 /* Append a column taking ownership of data (NULL data allowed for nrows == 0). */
 AM_HIDDEN int am_table_push(armoede_table *t, const char *name, int type, void *data, int owned,
                             am_dict *dict);
+/* Append an INT column already stored at `width` bytes with its range. */
+AM_HIDDEN int am_table_push_int(armoede_table *t, const char *name, void *data, int width,
+                                int64_t imin, int64_t imax);
 /* Line number of row i in its source file (1-based; the header is line 1). */
 AM_HIDDEN unsigned long am_table_line(const armoede_table *t, size_t i);
 /* Describe row i for messages: "file.csv line 12" or "row 11". */

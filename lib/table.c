@@ -60,6 +60,41 @@ int am_table_find(const armoede_table *t, const char *name)
     return -1;
 }
 
+int am_int_finish(am_col *c, size_t n)
+{
+    const int64_t *x = c->v.i;
+    int64_t lo = INT64_MAX, hi = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = x[i];
+        if (v == ARMOEDE_NA_INT) continue;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+    }
+    c->imin = lo;
+    c->imax = hi;
+    c->width = 8;
+    if (!c->owned || n == 0) return 0;
+    int w = 8;
+    if (lo > hi || (lo > INT8_MIN && hi <= INT8_MAX)) w = 1;
+    else if (lo > INT16_MIN && hi <= INT16_MAX) w = 2;
+    else if (lo > INT32_MIN && hi <= INT32_MAX) w = 4;
+    if (w == 8) return 0;
+    /* narrow in place, front to back (each write lands at or before its read) */
+    void *d = c->v.p;
+    for (size_t i = 0; i < n; i++) {
+        int64_t v = x[i];
+        switch (w) {
+        case 1: ((int8_t *)d)[i] = v == ARMOEDE_NA_INT ? INT8_MIN : (int8_t)v; break;
+        case 2: ((int16_t *)d)[i] = v == ARMOEDE_NA_INT ? INT16_MIN : (int16_t)v; break;
+        default: ((int32_t *)d)[i] = v == ARMOEDE_NA_INT ? INT32_MIN : (int32_t)v; break;
+        }
+    }
+    void *q = realloc(d, n * (size_t)w);
+    if (q) c->v.p = q; /* a failed shrink keeps the larger block: still valid */
+    c->width = w;
+    return 0;
+}
+
 int am_table_push(armoede_table *t, const char *name, int type, void *data, int owned,
                   am_dict *dict)
 {
@@ -75,7 +110,20 @@ int am_table_push(armoede_table *t, const char *name, int type, void *data, int 
     c->owned = owned;
     if (dict) { c->dict = *dict; memset(dict, 0, sizeof *dict); }
     t->ncols++;
+    if (type == ARMOEDE_TYPE_INT) am_int_finish(c, t->nrows);
     return ARMOEDE_OK;
+}
+
+int am_table_push_int(armoede_table *t, const char *name, void *data, int width, int64_t imin, int64_t imax)
+{
+    int rc = am_table_push(t, name, ARMOEDE_TYPE_CAT, data, 1, NULL); /* CAT: no int64 finishing */
+    if (rc) return rc;
+    am_col *c = &t->cols[t->ncols - 1];
+    c->type = ARMOEDE_TYPE_INT;
+    c->width = width;
+    c->imin = imin;
+    c->imax = imax;
+    return 0;
 }
 
 static int check_add(armoede_table *t, const char *name, const void *x, size_t n, const char *fn)
@@ -206,7 +254,7 @@ size_t armoede_table_nmissing(const armoede_table *t, const char *name)
     size_t k = 0;
     for (size_t i = 0; i < t->nrows; i++) {
         switch (c->type) {
-        case ARMOEDE_TYPE_INT: k += c->v.i[i] == ARMOEDE_NA_INT; break;
+        case ARMOEDE_TYPE_INT: k += am_ival(c, i) == ARMOEDE_NA_INT; break;
         case ARMOEDE_TYPE_REAL: k += isnan(c->v.r[i]); break;
         default: k += c->v.c[i] < 0; break;
         }
@@ -230,7 +278,7 @@ int armoede_table_get_real(const armoede_table *t, const char *name, size_t i, d
     const am_col *c = getcol(t, name, i, &rc);
     if (!c) return rc;
     if (c->type == ARMOEDE_TYPE_REAL) *value = c->v.r[i];
-    else if (c->type == ARMOEDE_TYPE_INT) *value = c->v.i[i] == ARMOEDE_NA_INT ? NAN : (double)c->v.i[i];
+    else if (c->type == ARMOEDE_TYPE_INT) *value = am_ival(c, i) == ARMOEDE_NA_INT ? NAN : (double)am_ival(c, i);
     else return am_fail(ARMOEDE_ETYPE, "column '%s' is categorical, not numeric", name);
     return ARMOEDE_OK;
 }
@@ -242,7 +290,7 @@ int armoede_table_get_int(const armoede_table *t, const char *name, size_t i, in
     const am_col *c = getcol(t, name, i, &rc);
     if (!c) return rc;
     if (c->type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "column '%s' is not an integer column", name);
-    *value = c->v.i[i];
+    *value = am_ival(c, i);
     return ARMOEDE_OK;
 }
 
@@ -325,8 +373,8 @@ const char *am_col_label(const am_col *c, size_t i, char *buf, size_t n)
     switch (c->type) {
     case ARMOEDE_TYPE_CAT: return c->v.c[i] < 0 ? NULL : c->dict.labels[c->v.c[i]];
     case ARMOEDE_TYPE_INT:
-        if (c->v.i[i] == ARMOEDE_NA_INT) return NULL;
-        snprintf(buf, n, "%" PRId64, c->v.i[i]);
+        if (am_ival(c, i) == ARMOEDE_NA_INT) return NULL;
+        snprintf(buf, n, "%" PRId64, am_ival(c, i));
         return buf;
     default:
         if (isnan(c->v.r[i])) return NULL;

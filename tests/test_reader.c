@@ -406,6 +406,50 @@ static const char *write_1001(const char *name, const char *last, int other_ok)
     return p;
 }
 
+/* Integers are stored in the narrowest width that holds them, widened as
+ * larger values arrive (the smallest value of each width is its missing
+ * value, so -128 needs 16 bits); every value must come back exactly. */
+static void test_read_int_widths_exact(void **state)
+{
+    (void)state;
+    const char *p = write_text("widths.csv",
+                               "a,b,c,d\n"
+                               "1,1,1,1\n"
+                               "-127,-128,300,NA\n"
+                               "127,NA,70000,-9223372036854775807\n"
+                               "NA,32767,-2147483647,9223372036854775807\n"
+                               "0,-32768,5000000000,0\n");
+    armoede_table *t = read_ok(p, NULL);
+    int64_t v;
+    static const int64_t want[4][5] = {
+        {1, -127, 127, ARMOEDE_NA_INT, 0},
+        {1, -128, ARMOEDE_NA_INT, 32767, -32768},
+        {1, 300, 70000, -2147483647, 5000000000LL},
+        {1, ARMOEDE_NA_INT, -9223372036854775807LL, 9223372036854775807LL, 0}};
+    static const char *const cols[4] = {"a", "b", "c", "d"};
+    for (int c = 0; c < 4; c++) {
+        assert_int_equal(armoede_table_coltype(t, cols[c]), ARMOEDE_TYPE_INT);
+        for (size_t i = 0; i < 5; i++) {
+            assert_int_equal(armoede_table_get_int(t, cols[c], i, &v), ARMOEDE_OK);
+            assert_true(v == want[c][i]);
+        }
+    }
+    assert_int_equal(armoede_table_nmissing(t, "a"), 1);
+    assert_int_equal(armoede_table_nmissing(t, "b"), 1);
+    assert_int_equal(armoede_table_nmissing(t, "d"), 1);
+    armoede_table_free(t);
+    /* the same through armoede_table_add_int with a copy */
+    int64_t x[5] = {1, -128, ARMOEDE_NA_INT, 32767, -32768};
+    assert_int_equal(armoede_table_new(5, &t), ARMOEDE_OK);
+    assert_int_equal(armoede_table_add_int(t, "x", x, 5, 1), ARMOEDE_OK);
+    x[0] = 99; /* copied: the table keeps 1 */
+    for (size_t i = 0; i < 5; i++) {
+        assert_int_equal(armoede_table_get_int(t, "x", i, &v), ARMOEDE_OK);
+        assert_true(v == (i == 0 ? 1 : x[i]));
+    }
+    armoede_table_free(t);
+}
+
 static void test_read_int_promoted_to_real_after_1000_rows(void **state)
 {
     (void)state;
@@ -1356,6 +1400,7 @@ int main(void)
         cmocka_unit_test(test_read_bad_separator_or_decimal_einval),
         cmocka_unit_test(test_read_type_inference),
         cmocka_unit_test(test_read_leading_zero_stays_cat),
+        cmocka_unit_test(test_read_int_widths_exact),
         cmocka_unit_test(test_read_int_promoted_to_real_after_1000_rows),
         cmocka_unit_test(test_read_int_promoted_by_late_exponent),
         cmocka_unit_test(test_read_late_text_in_int_column_etype),
