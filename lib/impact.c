@@ -13,6 +13,7 @@
 #define IN_POP (1u << 31)
 #define CHUNK ((size_t)1 << 20)
 #define MAX_GROUPS ((size_t)1 << 24)
+#define HOT static inline __attribute__((always_inline))
 
 void armoede_impact_options_init(armoede_impact_options *opts)
 {
@@ -293,7 +294,7 @@ static inline int64_t cents(double x)
 
 /* Index of row i's (year, household type, age band) in the norm cache, or
  * SIZE_MAX when one of them is missing. */
-static inline size_t norm_index(const prep *p, size_t i)
+HOT size_t norm_index(const prep *p, size_t i)
 {
     const armoede_table *t = p->t;
     int64_t y = am_ival(&t->cols[p->col[ARMOEDE_ROLE_YEAR]], i);
@@ -304,25 +305,25 @@ static inline size_t norm_index(const prep *p, size_t i)
     return ((size_t)(y - p->y0) * p->ntype + (size_t)ty) * p->nband + bi;
 }
 
-static inline int flag1(const armoede_table *t, int col, size_t i)
+HOT int flag1(const armoede_table *t, int col, size_t i)
 {
     if (col < 0) return 0;
     int64_t v = am_ival(&t->cols[col], i);
     return v != ARMOEDE_NA_INT && v != 0;
 }
-static inline int flag0(const armoede_table *t, int col, size_t i)
+HOT int flag0(const armoede_table *t, int col, size_t i)
 {
     if (col < 0) return 0;
     return am_ival(&t->cols[col], i) == 0;
 }
 
-static inline double numval(const am_col *c, size_t i)
+HOT double numval(const am_col *c, size_t i)
 {
     if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
     return am_ival(c, i) == ARMOEDE_NA_INT ? NAN : (double)am_ival(c, i);
 }
 
-static inline int64_t keyval(const am_col *c, size_t i)
+HOT int64_t keyval(const am_col *c, size_t i)
 {
     return c->type == ARMOEDE_TYPE_CAT ? (c->v.c[i] < 0 ? ARMOEDE_NA_INT : c->v.c[i]) : am_ival(c, i);
 }
@@ -334,7 +335,7 @@ typedef struct {
 } chunk_stats;
 
 /* The filters that come before the ratio: SK_NONE when the row passes. */
-static inline int prefilter(const prep *p, size_t i)
+HOT int prefilter(const prep *p, size_t i)
 {
     const armoede_table *t = p->t;
     const int *col = p->col;
@@ -347,7 +348,7 @@ static inline int prefilter(const prep *p, size_t i)
 
 /* Classify one row: the bits of the thresholds it is at or below, with
  * IN_POP, or 0 (out of the population, *why says why). Reads only. */
-static uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
+HOT uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
 {
     const armoede_table *t = p->t;
     const int *col = p->col;
@@ -393,7 +394,7 @@ static uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
 }
 
 /* Group id of row i, or -1 when a key is missing. */
-static int32_t group_of(const prep *p, size_t i)
+HOT int32_t group_of(const prep *p, size_t i)
 {
     size_t g = 0;
     for (size_t d = 0; d < p->nby; d++) {
@@ -409,7 +410,7 @@ static int32_t group_of(const prep *p, size_t i)
 }
 
 /* Household-key equality of rows i and j (same household id and year). */
-static int same_household(const prep *p, size_t i, size_t j)
+HOT int same_household(const prep *p, size_t i, size_t j)
 {
     const armoede_table *t = p->t;
     int hc = p->col[ARMOEDE_ROLE_HOUSEHOLD_ID], yc = p->col[ARMOEDE_ROLE_YEAR];
@@ -580,7 +581,7 @@ static int check_unique(prep *p)
                    am_table_where(t, dup_b, w2, sizeof w2));
 }
 
-static int is_minor(const prep *p, size_t i)
+HOT int is_minor(const prep *p, size_t i)
 {
     const armoede_table *t = p->t;
     const int *col = p->col;
@@ -810,7 +811,7 @@ static int cells_new(cells *c, size_t ng, size_t nu, size_t np)
 }
 static void cells_free(cells *c) { free(c->den); free(c->num); }
 
-static inline void cell_add(cells *c, size_t g, size_t u, double x, int in_den, uint32_t lowbits)
+HOT void cell_add(cells *c, size_t g, size_t u, double x, int in_den, uint32_t lowbits)
 {
     double *d = &c->den[(g * c->nu + u) * 3];
     if (in_den) { d[0] += x; d[1] += 1; d[2] += x * x; }
@@ -1010,11 +1011,24 @@ static void minima_chunk(void *ctx, size_t k, size_t tid)
 typedef struct {
     prep *p;
     cells *parts;
+    uint64_t **counts; /* unweighted: per thread [g][u][1 + np] (den, num per threshold) */
     chunk_stats *st;
     int per_thread;
     int uidx[3];
     size_t nu;
 } fused_job;
+
+/* Unweighted unit counts: integers, so any order of addition is exact. */
+HOT void count_add(uint64_t *cnt, size_t np, size_t nu, size_t g, size_t u, uint32_t low)
+{
+    uint64_t *x = &cnt[(g * nu + u) * (1 + np)];
+    x[0]++;
+    while (low) {
+        unsigned j = (unsigned)__builtin_ctz(low);
+        x[1 + j]++;
+        low &= low - 1;
+    }
+}
 
 static void fused_chunk(void *ctx, size_t k, size_t tid)
 {
@@ -1023,6 +1037,8 @@ static void fused_chunk(void *ctx, size_t k, size_t tid)
     const armoede_table *t = p->t;
     chunk_stats *st = &j->st[k];
     cells *c = &j->parts[j->per_thread ? tid : k];
+    uint64_t *cnt = j->counts ? j->counts[tid] : NULL;
+    size_t np = p->np, nu = j->nu;
     size_t a = k * CHUNK, b = a + CHUNK < t->nrows ? a + CHUNK : t->nrows;
     const am_col *wc = p->weighted ? &t->cols[p->col[ARMOEDE_ROLE_WEIGHT]] : NULL;
     const am_col *npc = p->col[ARMOEDE_ROLE_N_PERSONS] >= 0 ? &t->cols[p->col[ARMOEDE_ROLE_N_PERSONS]] : NULL;
@@ -1057,9 +1073,17 @@ static void fused_chunk(void *ctx, size_t k, size_t tid)
         else if ((cls != head_cls || g != head_gid) && !conflict_counted) { st->conflicts++; conflict_counted = 1; }
         if (!cls || g < 0) continue;
         uint32_t low = cls & ~IN_POP;
-        double w = wc ? numval(wc, i) : 1.0;
         int minor = p->household_file ? 0 : is_minor(p, i);
         if (minor < 0) { st->minor_unknown++; minor = 0; }
+        if (cnt) { /* person file, unweighted */
+            for (size_t u = 0; u < nu; u++) {
+                int unit = j->uidx[u];
+                if (unit == 1 || (unit == 0 && first) || (unit == 2 && minor))
+                    count_add(cnt, np, nu, (size_t)g, u, low);
+            }
+            continue;
+        }
+        double w = wc ? numval(wc, i) : 1.0;
         for (size_t u = 0; u < j->nu; u++) {
             switch (j->uidx[u]) {
             case 0:
@@ -1131,6 +1155,13 @@ static int minima_fused(prep *p, armoede_result **out)
     j.st = calloc(nch, sizeof *j.st);
     int rc = (!j.parts || !j.st) ? am_fail(ARMOEDE_ENOMEM, "out of memory") : 0;
     for (size_t k = 0; k < nparts && !rc; k++) rc = cells_new(&j.parts[k], p->ngroups, j.nu, p->np);
+    size_t ncount = p->ngroups * j.nu * (1 + p->np);
+    if (!rc && !p->weighted && !p->household_file) {
+        j.counts = calloc(nt, sizeof *j.counts);
+        if (!j.counts) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+        for (size_t k = 0; k < nt && !rc; k++)
+            if (!(j.counts[k] = calloc(ncount, sizeof **j.counts))) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+    }
     for (size_t k = 0; k < nch && !rc; k++) j.st[k].norm_err_row = SIZE_MAX;
     if (!rc) run_chunks((int)nt, nch, fused_chunk, &j);
     size_t norm_err = SIZE_MAX, minor_unknown = 0;
@@ -1148,6 +1179,21 @@ static int minima_fused(prep *p, armoede_result **out)
     armoede_result *r = NULL;
     if (!rc) {
         for (size_t k = 1; k < nparts; k++) cells_merge(&j.parts[0], &j.parts[k]);
+        if (j.counts) { /* counts -> cells: x = 1, so sum x = sum x^2 = n */
+            cells *c = &j.parts[0];
+            for (size_t q = 0; q < p->ngroups * j.nu; q++) {
+                uint64_t den = 0, num[MAX_THRESHOLDS] = {0};
+                for (size_t k = 0; k < nt; k++) {
+                    const uint64_t *x = &j.counts[k][q * (1 + p->np)];
+                    den += x[0];
+                    for (size_t jj = 0; jj < p->np; jj++) num[jj] += x[1 + jj];
+                }
+                c->den[q * 3] = c->den[q * 3 + 1] = c->den[q * 3 + 2] = (double)den;
+                for (size_t jj = 0; jj < p->np; jj++)
+                    c->num[(q * p->np + jj) * 3] = c->num[(q * p->np + jj) * 3 + 1] =
+                        c->num[(q * p->np + jj) * 3 + 2] = (double)num[jj];
+            }
+        }
         rc = result_start(p, &r);
     }
     if (!rc) {
@@ -1156,6 +1202,8 @@ static int minima_fused(prep *p, armoede_result **out)
     }
     if (!rc) rc = add_notes(p, r, t->nrows);
     if (j.parts) for (size_t k = 0; k < nparts; k++) cells_free(&j.parts[k]);
+    if (j.counts) for (size_t k = 0; k < nt; k++) free(j.counts[k]);
+    free(j.counts);
     free(j.parts);
     free(j.st);
     if (rc) { armoede_result_free(r); return rc; }
