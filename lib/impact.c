@@ -1270,6 +1270,61 @@ int armoede_minima(const armoede_table *t, const armoede_impact_options *opts, a
 /* ---- longitudinal: units followed over the years ---- */
 /* Sort the rows of units (persons or households) by (unit, year). Only rows
  * that are units: at household level the first row of each household-year. */
+/* Rows of each unit grouped together (units in key order) and, within a
+ * unit, in year order. Dense keys (integer ids of a range at most a few
+ * times the number of rows, or categorical codes) are placed by counting;
+ * others are radix-sorted. */
+static int unit_order_dense(prep *p, int household_level, int uc, int yc, uint64_t range,
+                            int64_t lo, uint32_t **order, size_t *norder)
+{
+    const armoede_table *t = p->t;
+    const am_col *kc = &t->cols[uc], *ycol = &t->cols[yc];
+    size_t n = t->nrows;
+    uint32_t *start = calloc((size_t)range + 1, sizeof *start);
+    if (!start) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    size_t m = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (household_level && !p->first[i]) continue;
+        int64_t v = keyval(kc, i);
+        if (v == ARMOEDE_NA_INT || am_ival(ycol, i) == ARMOEDE_NA_INT) continue;
+        start[(uint64_t)(v - lo) + 1]++;
+        m++;
+    }
+    for (uint64_t k = 0; k < range; k++) start[k + 1] += start[k];
+    uint32_t *o = malloc((m ? m : 1) * sizeof *o);
+    if (!o) { free(start); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+    int year_sorted = 1;
+    int64_t prev_y = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
+        if (household_level && !p->first[i]) continue;
+        int64_t v = keyval(kc, i), y = am_ival(ycol, i);
+        if (v == ARMOEDE_NA_INT || y == ARMOEDE_NA_INT) continue;
+        if (y < prev_y) year_sorted = 0;
+        prev_y = y;
+        o[start[(uint64_t)(v - lo)]++] = (uint32_t)i; /* start[k] ends as the end of unit k */
+    }
+    free(start);
+    if (!year_sorted) {
+        /* rows of a unit are few: insertion sort each by year (stable) */
+        size_t a = 0;
+        while (a < m) {
+            size_t b = a + 1;
+            while (b < m && keyval(kc, o[b]) == keyval(kc, o[a])) b++;
+            for (size_t k = a + 1; k < b; k++) {
+                uint32_t x = o[k];
+                int64_t yx = am_ival(ycol, x);
+                size_t q = k;
+                while (q > a && am_ival(ycol, o[q - 1]) > yx) { o[q] = o[q - 1]; q--; }
+                o[q] = x;
+            }
+            a = b;
+        }
+    }
+    *order = o;
+    *norder = m;
+    return 0;
+}
+
 static int unit_order(prep *p, int household_level, uint32_t **order, size_t *norder)
 {
     const armoede_table *t = p->t;
@@ -1277,42 +1332,52 @@ static int unit_order(prep *p, int household_level, uint32_t **order, size_t *no
     int yc = p->col[ARMOEDE_ROLE_YEAR];
     size_t n = t->nrows, m = 0;
     if (n > UINT32_MAX) return am_fail(ARMOEDE_EINVAL, "more than 2^32 rows");
-    krow *a = malloc((n ? n : 1) * sizeof *a);
-    if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    size_t missing = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (household_level && !p->first[i]) continue;
-        if (keyval(&t->cols[uc], i) == ARMOEDE_NA_INT || am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT) { missing++; continue; }
-        a[m].key = ukey(am_ival(&t->cols[yc], i));
-        a[m].row = (uint32_t)i;
-        m++;
-    }
-    int rc = radix_sort(a, m);
-    if (!rc) {
-        for (size_t k = 0; k < m; k++) a[k].key = ukey(keyval(&t->cols[uc], a[k].row));
-        rc = radix_sort(a, m);
-    }
-    if (rc) { free(a); return rc; }
-    uint32_t *o = malloc((m ? m : 1) * sizeof *o);
-    if (!o) { free(a); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
-    for (size_t k = 0; k < m; k++) {
-        o[k] = a[k].row;
-        if (k && a[k].key == a[k - 1].key && am_ival(&t->cols[yc], a[k].row) == am_ival(&t->cols[yc], a[k - 1].row)) {
-            char w1[512], w2[512];
-            const char *lab = t->cols[uc].type == ARMOEDE_TYPE_CAT ? t->cols[uc].dict.labels[t->cols[uc].v.c[a[k].row]] : NULL;
-            char idb[32];
-            if (!lab) { snprintf(idb, sizeof idb, "%" PRId64, am_ival(&t->cols[uc], a[k].row)); lab = idb; }
-            int rc2 = am_fail(ARMOEDE_EDATA, "%s %s appears twice in year %" PRId64 " (%s and %s)",
-                              household_level ? "household" : "person", lab, am_ival(&t->cols[yc], a[k].row),
-                              am_table_where(t, a[k - 1].row, w1, sizeof w1), am_table_where(t, a[k].row, w2, sizeof w2));
-            free(a); free(o);
-            return rc2;
+    const am_col *kc = &t->cols[uc];
+    int64_t lo = kc->type == ARMOEDE_TYPE_CAT ? 0 : kc->imin;
+    int64_t hi = kc->type == ARMOEDE_TYPE_CAT ? (int64_t)kc->dict.n - 1 : kc->imax;
+    int rc;
+    if (lo <= hi && (uint64_t)hi - (uint64_t)lo < 4 * (uint64_t)n + 1024) {
+        if ((rc = unit_order_dense(p, household_level, uc, yc, (uint64_t)hi - (uint64_t)lo + 1, lo, order, norder)))
+            return rc;
+    } else {
+        krow *a = malloc((n ? n : 1) * sizeof *a);
+        if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+            if (household_level && !p->first[i]) continue;
+            if (keyval(kc, i) == ARMOEDE_NA_INT || am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT) continue;
+            a[m].key = ukey(am_ival(&t->cols[yc], i));
+            a[m].row = (uint32_t)i;
+            m++;
         }
+        rc = radix_sort(a, m);
+        if (!rc) {
+            for (size_t k = 0; k < m; k++) a[k].key = ukey(keyval(kc, a[k].row));
+            rc = radix_sort(a, m);
+        }
+        if (rc) { free(a); return rc; }
+        uint32_t *o = malloc((m ? m : 1) * sizeof *o);
+        if (!o) { free(a); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+        for (size_t k = 0; k < m; k++) o[k] = a[k].row;
+        free(a);
+        *order = o;
+        *norder = m;
     }
-    free(a);
-    *order = o;
-    *norder = m;
-    (void)missing;
+    /* a unit twice in one year */
+    uint32_t *o = *order;
+    m = *norder;
+    for (size_t k = 1; k < m; k++) {
+        if (keyval(kc, o[k]) != keyval(kc, o[k - 1]) || am_ival(&t->cols[yc], o[k]) != am_ival(&t->cols[yc], o[k - 1]))
+            continue;
+        char w1[512], w2[512], idb[32];
+        const char *lab = kc->type == ARMOEDE_TYPE_CAT ? kc->dict.labels[kc->v.c[o[k]]] : NULL;
+        if (!lab) { snprintf(idb, sizeof idb, "%" PRId64, am_ival(kc, o[k])); lab = idb; }
+        rc = am_fail(ARMOEDE_EDATA, "%s %s appears twice in year %" PRId64 " (%s and %s)",
+                     household_level ? "household" : "person", lab, am_ival(&t->cols[yc], o[k]),
+                     am_table_where(t, o[k - 1], w1, sizeof w1), am_table_where(t, o[k], w2, sizeof w2));
+        free(o);
+        *order = NULL;
+        return rc;
+    }
     return 0;
 }
 
