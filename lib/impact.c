@@ -720,6 +720,25 @@ static int norm_error(const prep *p, size_t row)
     return am_fail(rc, "%s (first needed at %s)", msg, am_table_where(t, row, where, sizeof where));
 }
 
+/* Add up the per-chunk statistics; the errors they hold come out here, the
+ * first in row order. */
+static int merge_stats(prep *p, const chunk_stats *st, size_t nch)
+{
+    size_t minor_unknown = 0, norm_err = SIZE_MAX;
+    for (size_t k = 0; k < nch; k++) {
+        for (int w = 0; w < SK_COUNT_; w++) p->skips[w] += st[k].skips[w];
+        p->wealth_tested += st[k].wealth_tested;
+        p->wealth_missing += st[k].wealth_missing;
+        p->conflicts += st[k].conflicts;
+        minor_unknown += st[k].minor_unknown;
+        if (st[k].norm_err_row < norm_err) norm_err = st[k].norm_err_row;
+    }
+    if (norm_err != SIZE_MAX) return norm_error(p, norm_err);
+    if (minor_unknown && (p->o.units & ARMOEDE_UNIT_MINORS))
+        return am_fail(ARMOEDE_ENOTFOUND, "counting minors needs the role 'minor', 'age' or 'birth_year' (with 'year'); %zu rows have none", minor_unknown);
+    return 0;
+}
+
 /* Per-row classification, group and minor flag, in parallel chunks. */
 typedef struct {
     prep *p;
@@ -762,19 +781,9 @@ static int prep_rows(prep *p, int need_minor_info)
     if (!p->cls || !p->gid || !p->minor || !j.st) { free(j.st); return am_fail(ARMOEDE_ENOMEM, "out of memory (%zu rows)", n); }
     for (size_t k = 0; k < nch; k++) j.st[k].norm_err_row = SIZE_MAX;
     run_chunks(p->o.nthreads, nch, rows_chunk, &j);
-    size_t minor_unknown = 0, norm_err = SIZE_MAX;
-    for (size_t k = 0; k < nch; k++) {
-        if (j.st[k].norm_err_row < norm_err) norm_err = j.st[k].norm_err_row;
-        for (int w = 0; w < SK_COUNT_; w++) p->skips[w] += j.st[k].skips[w];
-        p->wealth_tested += j.st[k].wealth_tested;
-        p->wealth_missing += j.st[k].wealth_missing;
-        minor_unknown += j.st[k].minor_unknown;
-    }
+    rc = merge_stats(p, j.st, nch);
     free(j.st);
-    if (norm_err != SIZE_MAX) return norm_error(p, norm_err);
-    if (minor_unknown && (p->o.units & ARMOEDE_UNIT_MINORS))
-        return am_fail(ARMOEDE_ENOTFOUND, "counting minors needs the role 'minor', 'age' or 'birth_year' (with 'year'); %zu rows have none", minor_unknown);
-    return 0;
+    return rc;
 }
 
 static int add_notes(prep *p, armoede_result *r, size_t rows_in)
@@ -955,6 +964,33 @@ static int result_start(prep *p, armoede_result **out)
 }
 
 /* ---- minima ---- */
+/* Count row i (weight w, group g) as each active unit: a household at its
+ * first row, a person, a minor; in a household-year table persons and
+ * minors weighted by N_PERSONS and N_MINORS. */
+HOT void add_units(const prep *p, cells *c, const int *uidx, size_t nu, size_t i, size_t g, double w,
+                   int first, int minor, uint32_t low, const am_col *npc, const am_col *nmc)
+{
+    for (size_t u = 0; u < nu; u++) {
+        switch (uidx[u]) {
+        case 0:
+            if (first) cell_add(c, g, u, w, 1, low);
+            break;
+        case 1:
+            if (p->household_file) {
+                double m = npc ? numval(npc, i) : NAN;
+                if (m > 0) cell_add(c, g, u, w * m, 1, low);
+            } else cell_add(c, g, u, w, 1, low);
+            break;
+        default:
+            if (p->household_file) {
+                double m = nmc ? numval(nmc, i) : NAN;
+                if (m > 0) cell_add(c, g, u, w * m, 1, low);
+            } else if (minor) cell_add(c, g, u, w, 1, low);
+            break;
+        }
+    }
+}
+
 typedef struct {
     prep *p;
     cells *parts;
@@ -978,27 +1014,8 @@ static void minima_chunk(void *ctx, size_t k, size_t tid)
         uint32_t cls = p->cls[i];
         if (!cls || p->gid[i] < 0) continue;
         uint32_t low = cls & ~IN_POP;
-        size_t g = (size_t)p->gid[i];
-        double w = wc ? numval(wc, i) : 1.0;
-        for (size_t u = 0; u < j->nu; u++) {
-            switch (j->uidx[u]) {
-            case 0:
-                if (p->first[i]) cell_add(c, g, u, w, 1, low);
-                break;
-            case 1:
-                if (p->household_file) {
-                    double m = npc ? numval(npc, i) : NAN;
-                    if (m > 0) cell_add(c, g, u, w * m, 1, low);
-                } else cell_add(c, g, u, w, 1, low);
-                break;
-            default:
-                if (p->household_file) {
-                    double m = nmc ? numval(nmc, i) : NAN;
-                    if (m > 0) cell_add(c, g, u, w * m, 1, low);
-                } else if (p->minor[i]) cell_add(c, g, u, w, 1, low);
-                break;
-            }
-        }
+        add_units(p, c, j->uidx, j->nu, i, (size_t)p->gid[i], wc ? numval(wc, i) : 1.0, p->first[i], p->minor[i],
+                  low, npc, nmc);
     }
 }
 
@@ -1083,26 +1100,7 @@ static void fused_chunk(void *ctx, size_t k, size_t tid)
             }
             continue;
         }
-        double w = wc ? numval(wc, i) : 1.0;
-        for (size_t u = 0; u < j->nu; u++) {
-            switch (j->uidx[u]) {
-            case 0:
-                if (first) cell_add(c, (size_t)g, u, w, 1, low);
-                break;
-            case 1:
-                if (p->household_file) {
-                    double m = npc ? numval(npc, i) : NAN;
-                    if (m > 0) cell_add(c, (size_t)g, u, w * m, 1, low);
-                } else cell_add(c, (size_t)g, u, w, 1, low);
-                break;
-            default:
-                if (p->household_file) {
-                    double m = nmc ? numval(nmc, i) : NAN;
-                    if (m > 0) cell_add(c, (size_t)g, u, w * m, 1, low);
-                } else if (minor) cell_add(c, (size_t)g, u, w, 1, low);
-                break;
-            }
-        }
+        add_units(p, c, j->uidx, j->nu, i, (size_t)g, wc ? numval(wc, i) : 1.0, first, minor, low, npc, nmc);
     }
 }
 
@@ -1164,18 +1162,7 @@ static int minima_fused(prep *p, armoede_result **out)
     }
     for (size_t k = 0; k < nch && !rc; k++) j.st[k].norm_err_row = SIZE_MAX;
     if (!rc) run_chunks((int)nt, nch, fused_chunk, &j);
-    size_t norm_err = SIZE_MAX, minor_unknown = 0;
-    for (size_t k = 0; k < nch && !rc; k++) {
-        for (int w = 0; w < SK_COUNT_; w++) p->skips[w] += j.st[k].skips[w];
-        p->wealth_tested += j.st[k].wealth_tested;
-        p->wealth_missing += j.st[k].wealth_missing;
-        p->conflicts += j.st[k].conflicts;
-        minor_unknown += j.st[k].minor_unknown;
-        if (j.st[k].norm_err_row < norm_err) norm_err = j.st[k].norm_err_row;
-    }
-    if (!rc && norm_err != SIZE_MAX) rc = norm_error(p, norm_err);
-    if (!rc && minor_unknown && (p->o.units & ARMOEDE_UNIT_MINORS))
-        rc = am_fail(ARMOEDE_ENOTFOUND, "counting minors needs the role 'minor', 'age' or 'birth_year' (with 'year'); %zu rows have none", minor_unknown);
+    if (!rc) rc = merge_stats(p, j.st, nch);
     armoede_result *r = NULL;
     if (!rc) {
         for (size_t k = 1; k < nparts; k++) cells_merge(&j.parts[0], &j.parts[k]);

@@ -7,34 +7,14 @@
 #include <cmocka.h>
 
 #include <armoede.h>
+#include "testutil.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char dir[256];
 
-/* cmocka 1.1.5 has no assert_double_equal (its float version is single precision). */
-#define assert_near(a, b, eps) do { double a_ = (a), b_ = (b); \
-    if (!(fabs(a_ - b_) <= (eps))) fail_msg("%s = %.17g, expected %.17g", #a, a_, b_); } while (0)
-
-static void put(const char *name, const char *text)
-{
-    char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    FILE *f = fopen(p, "w");
-    assert_non_null(f);
-    fputs(text, f);
-    fclose(f);
-}
-
-static const char *path(const char *name)
-{
-    static char p[512];
-    snprintf(p, sizeof p, "%s/%s", dir, name);
-    return p;
-}
 
 /* Ten households in two districts; A has 8 (4 at or below 110% of a norm of
  * 1000), B has 2 (suppressed: fewer than 10 units). */
@@ -51,9 +31,8 @@ static const char *cfg_head =
 static int setup(void **state)
 {
     (void)state;
-    snprintf(dir, sizeof dir, "/tmp/armoede-test-monitor-XXXXXX");
-    if (!mkdtemp(dir)) return -1;
-    put("data.csv", data_csv);
+    if (tu_mkdtemp("monitor")) return -1;
+    write_text("data.csv", data_csv);
     return 0;
 }
 
@@ -61,7 +40,7 @@ static int teardown(void **state)
 {
     (void)state;
     char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_dir);
     return system(cmd) == 0 ? 0 : -1;
 }
 
@@ -69,7 +48,7 @@ static void write_cfg(const char *body)
 {
     char buf[4096];
     snprintf(buf, sizeof buf, "%s%s", cfg_head, body);
-    put("m.ini", buf);
+    write_text("m.ini", buf);
 }
 
 static void test_runs_and_protects(void **state)
@@ -78,7 +57,7 @@ static void test_runs_and_protects(void **state)
     write_cfg("[indicator m]\ntype = minima\nthresholds = 110\nunits = households\nby = wijk\nmargins = wijk\n\n"
               "[disclosure]\nmin_n = 3\n\n[output]\ncsv = out.csv\njson = out.json\n");
     armoede_result *r = NULL;
-    assert_int_equal(armoede_monitor_run(path("m.ini"), NULL, &r), ARMOEDE_OK);
+    assert_int_equal(armoede_monitor_run(tpath("m.ini"), NULL, &r), ARMOEDE_OK);
     assert_true(armoede_result_protected(r));
     /* rows: wijk A, wijk B, Total; B has 2 units < 3: primary; then A is the
      * only other child of the Total line: secondary. */
@@ -92,17 +71,17 @@ static void test_runs_and_protects(void **state)
         if (!strcmp(w, "Total")) {
             assert_int_equal(armoede_result_status(r, i), ARMOEDE_CELL_OK);
             /* 1000, 1100, 900, 800, 800 are at or below 1100; 1100.01 is not */
-            assert_near(armoede_result_value(r, i, ARMOEDE_FIELD_NUM_N), 5, 0);
-            assert_near(armoede_result_value(r, i, ARMOEDE_FIELD_DEN_N), 10, 0);
-            assert_near(armoede_result_value(r, i, ARMOEDE_FIELD_ESTIMATE), 0.5, 1e-15);
+            assert_close(armoede_result_value(r, i, ARMOEDE_FIELD_NUM_N), 5, 0);
+            assert_close(armoede_result_value(r, i, ARMOEDE_FIELD_DEN_N), 10, 0);
+            assert_close(armoede_result_value(r, i, ARMOEDE_FIELD_ESTIMATE), 0.5, 1e-15);
             seen |= 4;
         }
     }
     assert_int_equal(seen, 7);
     armoede_result_free(r);
-    assert_int_equal(access(path("out.csv"), R_OK), 0);
-    assert_int_equal(access(path("out.json"), R_OK), 0);
-    FILE *f = fopen(path("out.csv"), "r");
+    assert_int_equal(access(tpath("out.csv"), R_OK), 0);
+    assert_int_equal(access(tpath("out.json"), R_OK), 0);
+    FILE *f = fopen(tpath("out.csv"), "r");
     char line[1024];
     assert_non_null(fgets(line, sizeof line, f));
     assert_non_null(strstr(line, "indicator,unit,threshold,duration,wijk,estimate"));
@@ -113,20 +92,20 @@ static void test_out_dir(void **state)
 {
     (void)state;
     write_cfg("[indicator m]\ntype = minima\nthresholds = 110\n\n[output]\ncsv = somewhere/else.csv\n");
-    char od[300];
-    snprintf(od, sizeof od, "%s", path("od"));
-    char cmd[400];
+    char od[700];
+    snprintf(od, sizeof od, "%s", tpath("od"));
+    char cmd[800];
     snprintf(cmd, sizeof cmd, "mkdir -p '%s'", od);
     assert_int_equal(system(cmd), 0);
-    assert_int_equal(armoede_monitor_run(path("m.ini"), od, NULL), ARMOEDE_OK);
-    assert_int_equal(access(path("od/else.csv"), R_OK), 0);
+    assert_int_equal(armoede_monitor_run(tpath("m.ini"), od, NULL), ARMOEDE_OK);
+    assert_int_equal(access(tpath("od/else.csv"), R_OK), 0);
 }
 
 static void expect_config_error(const char *body, const char *needle1, const char *needle2)
 {
     write_cfg(body);
     armoede_result *r = (armoede_result *)1;
-    int rc = armoede_monitor_run(path("m.ini"), NULL, &r);
+    int rc = armoede_monitor_run(tpath("m.ini"), NULL, &r);
     assert_int_not_equal(rc, ARMOEDE_OK);
     assert_null(r);
     const char *msg = armoede_last_error();
@@ -147,15 +126,15 @@ static void test_config_errors(void **state)
     expect_config_error("[indicator m]\ntype = minima\n[disclosure]\nround = 3\n[output]\ncsv = o.csv\n", "round", NULL);
     expect_config_error("[indicator m]\ntype = minima\nunits = people\n[output]\ncsv = o.csv\n", "people", NULL);
     /* a missing data file names the file */
-    put("m.ini", "[input]\nfile = nothere.csv\n[columns]\nincome = x\n[indicator m]\ntype = minima\n[output]\ncsv = o.csv\n");
-    assert_int_equal(armoede_monitor_run(path("m.ini"), NULL, NULL), ARMOEDE_EIO);
+    write_text("m.ini", "[input]\nfile = nothere.csv\n[columns]\nincome = x\n[indicator m]\ntype = minima\n[output]\ncsv = o.csv\n");
+    assert_int_equal(armoede_monitor_run(tpath("m.ini"), NULL, NULL), ARMOEDE_EIO);
     assert_non_null(strstr(armoede_last_error(), "nothere.csv"));
     /* a role that is not a role */
-    put("m.ini", "[input]\nfile = data.csv\n[columns]\ninkomen = inkomen\n[indicator m]\ntype = minima\n[output]\ncsv = o.csv\n");
-    assert_int_equal(armoede_monitor_run(path("m.ini"), NULL, NULL), ARMOEDE_ECONFIG);
+    write_text("m.ini", "[input]\nfile = data.csv\n[columns]\ninkomen = inkomen\n[indicator m]\ntype = minima\n[output]\ncsv = o.csv\n");
+    assert_int_equal(armoede_monitor_run(tpath("m.ini"), NULL, NULL), ARMOEDE_ECONFIG);
     assert_non_null(strstr(armoede_last_error(), "m.ini:4"));
     assert_int_equal(armoede_monitor_run(NULL, NULL, NULL), ARMOEDE_EINVAL);
-    assert_int_equal(armoede_monitor_run(path("none.ini"), NULL, NULL), ARMOEDE_EIO);
+    assert_int_equal(armoede_monitor_run(tpath("none.ini"), NULL, NULL), ARMOEDE_EIO);
 }
 
 static void test_disclosure_off_is_noted(void **state)
@@ -163,7 +142,7 @@ static void test_disclosure_off_is_noted(void **state)
     (void)state;
     write_cfg("[indicator m]\ntype = minima\nthresholds = 110\nby = wijk\n[disclosure]\nenabled = no\n[output]\ncsv = o.csv\n");
     armoede_result *r = NULL;
-    assert_int_equal(armoede_monitor_run(path("m.ini"), NULL, &r), ARMOEDE_OK);
+    assert_int_equal(armoede_monitor_run(tpath("m.ini"), NULL, &r), ARMOEDE_OK);
     assert_false(armoede_result_protected(r));
     int noted = 0;
     for (size_t i = 0; i < armoede_result_nnotes(r); i++)

@@ -21,59 +21,25 @@
 #include <unistd.h>
 
 #include "armoede.h"
+#include "testutil.h"
 
 #ifndef SOURCE_ROOT
 #define SOURCE_ROOT "."
 #endif
 
-static char g_dir[256];
-
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(g_dir, sizeof g_dir, "/tmp/armoede-test-norms-XXXXXX");
-    return mkdtemp(g_dir) ? 0 : -1;
+    return tu_mkdtemp("norms");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(g_dir);
-    if (d) {
-        struct dirent *e;
-        char p[600];
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(p, sizeof p, "%s/%s", g_dir, e->d_name);
-            remove(p);
-        }
-        closedir(d);
-    }
-    return rmdir(g_dir) == 0 ? 0 : -1;
+    return tu_rmdtemp();
 }
 
-static const char *write_text(const char *name, const char *text)
-{
-    static char buf[4][600];
-    static int slot = 0;
-    slot = (slot + 1) % 4;
-    snprintf(buf[slot], sizeof buf[slot], "%s/%s", g_dir, name);
-    FILE *f = fopen(buf[slot], "wb");
-    assert_non_null(f);
-    fputs(text, f);
-    assert_int_equal(fclose(f), 0);
-    return buf[slot];
-}
 
-#define assert_close(a, b, tol)                                                        \
-    do {                                                                               \
-        double a_ = (a), b_ = (b);                                                     \
-        if (!(fabs(a_ - b_) <= (tol))) {                                               \
-            print_error("%s = %.17g, expected %.17g\n", #a, a_, b_);                 \
-            fail();                                                                    \
-        }                                                                              \
-    } while (0)
 
 #define assert_msg_has(needle)                                                         \
     do {                                                                               \

@@ -22,6 +22,7 @@
 #include <zlib.h>
 
 #include "armoede.h"
+#include "testutil.h"
 
 #ifndef TEST_DATA_DIR
 #define TEST_DATA_DIR "."
@@ -30,59 +31,18 @@
 /* ------------------------------------------------------------------------
  * Helpers
  * ---------------------------------------------------------------------- */
-static char g_dir[256];
-
 static int group_setup(void **state)
 {
     (void)state;
-    snprintf(g_dir, sizeof g_dir, "/tmp/armoede-test-reader-XXXXXX");
-    return mkdtemp(g_dir) ? 0 : -1;
+    return tu_mkdtemp("reader");
 }
 
 static int group_teardown(void **state)
 {
     (void)state;
-    DIR *d = opendir(g_dir);
-    if (d) {
-        struct dirent *e;
-        char p[600];
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                continue;
-            snprintf(p, sizeof p, "%s/%s", g_dir, e->d_name);
-            remove(p);
-        }
-        closedir(d);
-    }
-    return rmdir(g_dir) == 0 ? 0 : -1;
+    return tu_rmdtemp();
 }
 
-/* Path of a file `name` in the temporary directory (static buffer rotated
- * over 4 slots so that a test may hold a few at once). */
-static const char *tpath(const char *name)
-{
-    static char buf[4][600];
-    static int slot = 0;
-    slot = (slot + 1) % 4;
-    snprintf(buf[slot], sizeof buf[slot], "%s/%s", g_dir, name);
-    return buf[slot];
-}
-
-static const char *write_bytes(const char *name, const void *data, size_t len)
-{
-    const char *p = tpath(name);
-    FILE *f = fopen(p, "wb");
-    assert_non_null(f);
-    if (len > 0)
-        assert_int_equal(fwrite(data, 1, len, f), len);
-    assert_int_equal(fclose(f), 0);
-    return p;
-}
-
-static const char *write_text(const char *name, const char *text)
-{
-    return write_bytes(name, text, strlen(text));
-}
 
 /* Write text as one gzip member; mode "wb" (new file) or "ab" (append a
  * second member). */
@@ -140,24 +100,7 @@ static void sb_add(sbuf *b, const char *fmt, ...)
     b->n += (size_t)k;
 }
 
-#define assert_close(a, b, tol)                                                        \
-    do {                                                                               \
-        double a_ = (a), b_ = (b);                                                     \
-        if (!(fabs(a_ - b_) <= (tol))) {                                               \
-            print_error("%s = %.17g, expected %.17g\n", #a, a_, b_);                 \
-            fail();                                                                    \
-        }                                                                              \
-    } while (0)
 
-#define assert_str(a, b)                                                               \
-    do {                                                                               \
-        const char *s_ = (a);                                                          \
-        if (s_ == NULL) {                                                              \
-            print_error("%s is NULL, expected \"%s\"\n", #a, (b));                    \
-            fail();                                                                    \
-        }                                                                              \
-        assert_string_equal(s_, (b));                                                  \
-    } while (0)
 
 /* The last error message must contain needle. */
 #define assert_msg_has(needle)                                                         \

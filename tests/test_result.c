@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "armoede.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------------
  * Temporary directories
@@ -336,24 +337,7 @@ static size_t row_with(const armoede_result *r, const char *key, const char *lab
     return found;
 }
 
-#define assert_close(a, b, tol)                                                        \
-    do {                                                                               \
-        double a_ = (a), b_ = (b);                                                     \
-        if (!(fabs(a_ - b_) <= (tol))) {                                               \
-            print_error("%s = %.17g, expected %.17g\n", #a, a_, b_);                 \
-            fail();                                                                    \
-        }                                                                              \
-    } while (0)
 
-#define assert_str(a, b)                                                               \
-    do {                                                                               \
-        const char *s_ = (a);                                                          \
-        if (s_ == NULL) {                                                              \
-            print_error("%s is NULL, expected \"%s\"\n", #a, (b));                    \
-            fail();                                                                    \
-        }                                                                              \
-        assert_string_equal(s_, (b));                                                  \
-    } while (0)
 
 static void write_csv_ok(const armoede_result *r, const char *path, const armoede_write_options *o)
 {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "armoede.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------------
  * Building inputs
@@ -145,14 +146,6 @@ static size_t row_of(const armoede_result *r, double thr, const char *gl, const 
     return found;
 }
 
-#define assert_close(a, b, tol)                                                        \
-    do {                                                                               \
-        double a_ = (a), b_ = (b);                                                     \
-        if (!(fabs(a_ - b_) <= (tol))) {                                               \
-            print_error("%s = %.17g, expected %.17g\n", #a, a_, b_);                 \
-            fail();                                                                    \
-        }                                                                              \
-    } while (0)
 
 static const char *status_name(int s)
 {
