@@ -100,9 +100,9 @@ AM_HIDDEN const char *am_col_label(const am_col *c, size_t i, char *buf, size_t 
 
 /* ---- results (result.c) ---- */
 typedef struct am_row {
-    char *indicator; /* interned per result: points into r->strs */
-    char *unit;
-    char **keys; /* nkeys entries; NULL = no such key */
+    const char *indicator; /* interned: points into the result's strs */
+    const char *unit;
+    const char **keys;     /* nkeys entries, interned; NULL = no such key */
     double f[ARMOEDE_FIELD_COUNT_];
     int status;
     int rounded;
@@ -117,6 +117,7 @@ struct armoede_result {
     char **notes;
     size_t nnotes, capnotes;
     int protected_;
+    am_dict strs; /* every indicator, unit and key label, stored once */
 };
 
 AM_HIDDEN armoede_result *am_result_new(void);

@@ -11,20 +11,28 @@
 
 armoede_result *am_result_new(void) { return calloc(1, sizeof(armoede_result)); }
 
-static void row_free(am_row *w, size_t nkeys)
+static void row_free(am_row *w)
 {
-    free(w->indicator);
-    free(w->unit);
-    if (w->keys) for (size_t k = 0; k < nkeys; k++) free(w->keys[k]);
     free(w->keys);
     free(w->reason);
+}
+
+/* The result's own copy of s (NULL stays NULL; NULL with ENOMEM set when
+ * out of memory: check with *ok). */
+static const char *intern(armoede_result *r, const char *s, int *ok)
+{
+    if (!s) return NULL;
+    int32_t c = am_dict_intern(&r->strs, s, strlen(s));
+    if (c < 0) { *ok = 0; return NULL; }
+    return r->strs.labels[c];
 }
 
 void armoede_result_free(armoede_result *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->nrows; i++) row_free(&r->rows[i], r->nkeys);
+    for (size_t i = 0; i < r->nrows; i++) row_free(&r->rows[i]);
     free(r->rows);
+    am_dict_free(&r->strs);
     for (size_t k = 0; k < r->nkeys; k++) free(r->key_names[k]);
     free(r->key_names);
     for (size_t i = 0; i < r->nnotes; i++) free(r->notes[i]);
@@ -50,12 +58,12 @@ int am_result_add(armoede_result *r, const char *indicator, const char *unit,
     r->rows = rows;
     am_row *w = &r->rows[r->nrows];
     memset(w, 0, sizeof *w);
-    w->indicator = am_strdup(indicator);
-    w->unit = am_strdup(unit ? unit : "");
+    int ok = 1;
+    w->indicator = intern(r, indicator, &ok);
+    w->unit = intern(r, unit ? unit : "", &ok);
     w->keys = calloc(r->nkeys ? r->nkeys : 1, sizeof *w->keys);
-    if (!w->indicator || !w->unit || !w->keys) { row_free(w, 0); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
-    for (size_t k = 0; k < r->nkeys; k++)
-        if (keys && keys[k] && !(w->keys[k] = am_strdup(keys[k]))) { row_free(w, r->nkeys); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+    for (size_t k = 0; k < r->nkeys && ok && w->keys; k++) w->keys[k] = keys ? intern(r, keys[k], &ok) : NULL;
+    if (!ok || !w->keys) { row_free(w); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
     memcpy(w->f, f, sizeof w->f);
     w->status = ARMOEDE_CELL_OK;
     r->nrows++;
@@ -165,7 +173,7 @@ int armoede_result_append(armoede_result *dst, const armoede_result *src)
     int rc = 0;
     if (newk > dst->nkeys) {
         for (size_t i = 0; i < dst->nrows && !rc; i++) {
-            char **nk = realloc(dst->rows[i].keys, newk * sizeof *nk);
+            const char **nk = realloc(dst->rows[i].keys, newk * sizeof *nk);
             if (!nk) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
             for (size_t k = dst->nkeys; k < newk; k++) nk[k] = NULL;
             dst->rows[i].keys = nk;
