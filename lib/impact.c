@@ -873,6 +873,10 @@ static int emit(prep *p, armoede_result *r, const cells *c, const emit_spec *s)
     const char *keys[16];
     size_t dig[16];
     double z = zval(p->o.ci_level);
+    const char *ind = am_result_intern(r, s->indicator), *units[3] = {NULL, NULL, NULL};
+    if (!ind) return ARMOEDE_ENOMEM;
+    for (size_t u = 0; u < nu; u++)
+        if (!(units[u] = am_result_intern(r, unit_names[uidx[u]]))) return ARMOEDE_ENOMEM;
     /* aggregate buffers for a margin combination */
     size_t nd = c->ng * c->nu * 3;
     cells agg;
@@ -914,7 +918,8 @@ static int emit(prep *p, armoede_result *r, const cells *c, const emit_spec *s)
             for (size_t d = 0; d < nby; d++) {
                 int masked = 0;
                 for (size_t m = 0; m < nmarg; m++) if (mdims[m] == d && (mask >> m & 1)) masked = 1;
-                keys[d] = masked ? AM_TOTAL_LABEL : p->labels[d][dig[d]];
+                keys[d] = am_result_intern(r, masked ? AM_TOTAL_LABEL : p->labels[d][dig[d]]);
+                if (!keys[d]) rc = ARMOEDE_ENOMEM;
             }
             for (size_t j = 0; j < c->np && !rc; j++) {
                 for (size_t u = 0; u < nu && !rc; u++) {
@@ -941,7 +946,7 @@ static int emit(prep *p, armoede_result *r, const cells *c, const emit_spec *s)
                     }
                     f[ARMOEDE_FIELD_THRESHOLD] = p->thr[j];
                     f[ARMOEDE_FIELD_DURATION] = s->duration;
-                    rc = am_result_add(r, s->indicator, unit_names[uidx[u]], keys, f);
+                    rc = am_result_add_interned(r, ind, units[u], keys, f);
                 }
             }
         }

@@ -125,6 +125,11 @@ AM_HIDDEN int am_result_set_keys(armoede_result *r, const char *const *names, si
 /* Add a row; keys has r->nkeys entries (copied). */
 AM_HIDDEN int am_result_add(armoede_result *r, const char *indicator, const char *unit,
                             const char *const *keys, const double *f);
+/* The result's interned copy of s (NULL on ENOMEM, message set). */
+AM_HIDDEN const char *am_result_intern(armoede_result *r, const char *s);
+/* am_result_add for strings that come from am_result_intern (no lookups). */
+AM_HIDDEN int am_result_add_interned(armoede_result *r, const char *indicator, const char *unit,
+                                     const char *const *keys, const double *f);
 AM_HIDDEN int am_result_note(armoede_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 AM_HIDDEN armoede_result *am_result_copy(const armoede_result *r);

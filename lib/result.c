@@ -50,6 +50,33 @@ int am_result_set_keys(armoede_result *r, const char *const *names, size_t n)
     return ARMOEDE_OK;
 }
 
+const char *am_result_intern(armoede_result *r, const char *s)
+{
+    int ok = 1;
+    const char *x = intern(r, s, &ok);
+    if (!ok) am_fail(ARMOEDE_ENOMEM, "out of memory");
+    return x;
+}
+
+int am_result_add_interned(armoede_result *r, const char *indicator, const char *unit,
+                           const char *const *keys, const double *f)
+{
+    am_row *rows = am_grow(r->rows, &r->caprows, r->nrows + 1, sizeof *rows);
+    if (!rows) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    r->rows = rows;
+    am_row *w = &r->rows[r->nrows];
+    memset(w, 0, sizeof *w);
+    w->indicator = indicator;
+    w->unit = unit;
+    w->keys = malloc((r->nkeys ? r->nkeys : 1) * sizeof *w->keys);
+    if (!w->keys) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (size_t k = 0; k < r->nkeys; k++) w->keys[k] = keys[k];
+    memcpy(w->f, f, sizeof w->f);
+    w->status = ARMOEDE_CELL_OK;
+    r->nrows++;
+    return ARMOEDE_OK;
+}
+
 int am_result_add(armoede_result *r, const char *indicator, const char *unit,
                   const char *const *keys, const double *f)
 {
