@@ -479,9 +479,10 @@ typedef struct armoede_impact_options {
      *  1.2, 1.3}. Each must be in (0, 100]. */
     const double *thresholds;
     size_t n_thresholds;
-    /** ARMOEDE_UNIT_* bits; 0 = households and persons, and minors too when
-     *  the table can tell them (MINOR, AGE or BIRTH_YEAR mapped; N_MINORS in
-     *  a household-year table). */
+    /** ARMOEDE_UNIT_* bits; 0 = what the table can tell: households always,
+     *  persons in a person-year table or with N_PERSONS mapped, minors when
+     *  MINOR, AGE or BIRTH_YEAR is mapped (N_MINORS in a household-year
+     *  table). */
     unsigned int units;
     const char *const *by;
     size_t n_by;

@@ -215,8 +215,9 @@ static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_opti
     }
     if (d.units == 0) {
         /* households and persons, and minors when the table can tell them */
-        p->o.units = ARMOEDE_UNIT_HOUSEHOLDS | ARMOEDE_UNIT_PERSONS;
         int person_file = t->role[ARMOEDE_ROLE_PERSON_ID] >= 0;
+        p->o.units = ARMOEDE_UNIT_HOUSEHOLDS;
+        if (person_file || t->role[ARMOEDE_ROLE_N_PERSONS] >= 0) p->o.units |= ARMOEDE_UNIT_PERSONS;
         if ((person_file && (t->role[ARMOEDE_ROLE_MINOR] >= 0 || t->role[ARMOEDE_ROLE_AGE] >= 0 ||
                              (t->role[ARMOEDE_ROLE_BIRTH_YEAR] >= 0 && t->role[ARMOEDE_ROLE_YEAR] >= 0))) ||
             (!person_file && t->role[ARMOEDE_ROLE_N_MINORS] >= 0))

@@ -3,9 +3,11 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct {
     am_cfg *cfg;
@@ -24,6 +26,21 @@ static int bad(mon *m, unsigned long line, const char *fmt, const char *a, const
     char msg[1024];
     snprintf(msg, sizeof msg, fmt, a, b);
     return am_fail(ARMOEDE_ECONFIG, "%s:%lu: %s", m->cfg->path, line, msg);
+}
+
+/* Make the directories above path (mkdir -p of its dirname). */
+static int make_parents(const char *path)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *q = buf + 1; *q; q++) {
+        if (*q != '/') continue;
+        *q = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return am_fail(ARMOEDE_EIO, "cannot create the directory %s for %s: %s", buf, path, strerror(errno));
+        *q = '/';
+    }
+    return 0;
 }
 
 /* Path relative to the config file's directory. */
@@ -427,8 +444,10 @@ int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **
         char b2[4096];
         if (f && (rc = am_result_note(all, "output: %s", resolve_out(&m, f, b2, sizeof b2)))) goto done;
         if (g && (rc = am_result_note(all, "output: %s", resolve_out(&m, g, b2, sizeof b2)))) goto done;
-        if (f && (rc = armoede_result_write_csv(all, resolve_out(&m, f, buf, sizeof buf), &wo))) goto done;
-        if (g && (rc = armoede_result_write_json(all, resolve_out(&m, g, buf, sizeof buf), &wo))) goto done;
+        if (f && ((rc = make_parents(resolve_out(&m, f, buf, sizeof buf))) ||
+                  (rc = armoede_result_write_csv(all, buf, &wo)))) goto done;
+        if (g && ((rc = make_parents(resolve_out(&m, g, buf, sizeof buf))) ||
+                  (rc = armoede_result_write_json(all, buf, &wo)))) goto done;
         if (!f && !g) { rc = bad(&m, os->at, "[output] names no file: set csv = ... and/or json = ...%s%s", "", ""); goto done; }
         if ((rc = am_cfg_unused(c, os))) goto done;
     }

@@ -151,6 +151,42 @@ static void test_disclosure_off_is_noted(void **state)
     armoede_result_free(r);
 }
 
+/* A CBS household income export: semicolon separated, decimal comma, only
+ * the ratio to the policy minimum (INHARMSOC, a percentage). Households at
+ * or below 110%: 95,5; 110,0 (on the line); 60 -> 3 of 5; 110,01 is above.
+ * The output directory does not exist yet. */
+static void test_cbs_ratio_only(void **state)
+{
+    (void)state;
+    write_text("inhatab.csv",
+               "RINHUISHOUDEN;JAAR;INHARMSOC;GEMEENTE\n"
+               "000000001;2022;95,5;GM0014\n"
+               "000000002;2022;110,0;GM0014\n"
+               "000000003;2022;110,01;GM0014\n"
+               "000000004;2022;250;GM0014\n"
+               "000000005;2022;60;GM0014\n");
+    write_text("cbs.ini",
+               "[input]\nfile = inhatab.csv\nseparator = semicolon\ndecimal = comma\n"
+               "[columns]\nhousehold_id = RINHUISHOUDEN\nyear = JAAR\nratio_pct = INHARMSOC\n"
+               "[indicator m]\ntype = minima\nthresholds = 110\nby = JAAR, GEMEENTE\n"
+               "[disclosure]\nmin_n = 0\n"
+               "[output]\ncsv = new/dir/minima.csv\n");
+    armoede_result *r = NULL;
+    int rc = armoede_monitor_run(tpath("cbs.ini"), NULL, &r);
+    if (rc) fail_msg("%s", armoede_last_error());
+    assert_int_equal(armoede_result_nrows(r), 1); /* households only: no persons in a household file */
+    assert_string_equal(armoede_result_unit(r, 0), "households");
+    assert_string_equal(armoede_result_key(r, 0, 0), "2022");
+    assert_string_equal(armoede_result_key(r, 0, 1), "GM0014");
+    assert_close(armoede_result_value(r, 0, ARMOEDE_FIELD_NUM_N), 3, 0);
+    assert_close(armoede_result_value(r, 0, ARMOEDE_FIELD_DEN_N), 5, 0);
+    armoede_result_free(r);
+    assert_int_equal(access(tpath("new/dir/minima.csv"), R_OK), 0);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s/new'", g_dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -158,6 +194,7 @@ int main(void)
         cmocka_unit_test(test_out_dir),
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_disclosure_off_is_noted),
+        cmocka_unit_test(test_cbs_ratio_only),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
