@@ -1404,6 +1404,100 @@ static inline int counts_as(const prep *p, int unit, size_t i)
     return p->minor[i];
 }
 
+/* The duration walk over the units' rows, in chunks of whole units. The
+ * cells of a thread (pop: "duration", low: its numerators for
+ * "duration_of_minima", now: units at or below p in t) receive the units of
+ * the chunks it runs. Unweighted sums are sums of ones, exact in any order;
+ * weighted runs use one thread, so chunks are summed in order: the result is
+ * the same for every thread count. */
+typedef struct {
+    cells *pop, *low, now;
+} dur_cells;
+
+typedef struct {
+    prep *p;
+    const uint32_t *order;
+    size_t m, nk, nu, nchunks;
+    const int *ks;
+    int uidx[3];
+    int hh, uc;
+    dur_cells *parts; /* per thread */
+} dur_job;
+
+/* First position at or after pos that starts a unit. */
+static size_t unit_start(const dur_job *j, size_t pos)
+{
+    const am_col *kc = &j->p->t->cols[j->uc];
+    while (pos > 0 && pos < j->m && keyval(kc, j->order[pos]) == keyval(kc, j->order[pos - 1])) pos++;
+    return pos < j->m ? pos : j->m;
+}
+
+static void dur_chunk(void *ctx, size_t k, size_t tid)
+{
+    dur_job *j = ctx;
+    const prep *p = j->p;
+    const armoede_table *t = p->t;
+    const am_col *yc = &t->cols[p->col[ARMOEDE_ROLE_YEAR]];
+    const am_col *wc = p->weighted ? &t->cols[p->col[ARMOEDE_ROLE_WEIGHT]] : NULL;
+    const am_col *kc = &t->cols[j->uc];
+    dur_cells *dc = &j->parts[tid];
+    size_t per = (j->m + j->nchunks - 1) / j->nchunks;
+    size_t a = unit_start(j, k * per), end = unit_start(j, (k + 1) * per);
+    while (a < end) {
+        size_t b = a + 1;
+        int64_t key = keyval(kc, j->order[a]);
+        while (b < j->m && keyval(kc, j->order[b]) == key) b++;
+        int run[MAX_THRESHOLDS] = {0};
+        int64_t last_low[MAX_THRESHOLDS];
+        int64_t last_pop = INT64_MIN;
+        int pop_run = 0;
+        for (size_t q = 0; q < p->np; q++) last_low[q] = INT64_MIN;
+        for (size_t x = a; x < b; x++) {
+            size_t i = j->order[x];
+            int64_t y = am_ival(yc, i);
+            uint32_t cls = p->cls[i];
+            if (!cls) continue; /* unobserved this year */
+            pop_run = (last_pop != INT64_MIN && y == last_pop + 1) ? pop_run + 1 : 1;
+            last_pop = y;
+            uint32_t low_now = cls & ~IN_POP;
+            for (size_t q = 0; q < p->np; q++) {
+                if (low_now >> q & 1u) {
+                    int64_t gap = last_low[q] == INT64_MIN ? INT64_MAX : y - last_low[q] - 1;
+                    run[q] = (run[q] > 0 && gap <= p->o.bridge_gaps) ? run[q] + 1 : 1;
+                    last_low[q] = y;
+                } else run[q] = 0;
+            }
+            if (p->gid[i] < 0) continue; /* a breakdown key missing: followed, not reported */
+            size_t g = (size_t)p->gid[i];
+            double w = wc ? numval(wc, i) : 1.0;
+            for (size_t u = 0; u < j->nu; u++)
+                if (counts_as(p, j->uidx[u], i)) cell_add(&dc->now, g, u, w, 0, low_now);
+            for (size_t q = 0; q < j->nk; q++) {
+                uint32_t bits = 0;
+                for (size_t jj = 0; jj < p->np; jj++) if (run[jj] >= j->ks[q]) bits |= 1u << jj;
+                int in_den = !(j->hh && p->o.cbs_denominator) || pop_run >= j->ks[q];
+                for (size_t u = 0; u < j->nu; u++) {
+                    if (!counts_as(p, j->uidx[u], i)) continue;
+                    if (in_den) cell_add(&dc->pop[q], g, u, w, 1, bits);
+                    cell_add(&dc->low[q], g, u, w, 0, bits);
+                }
+            }
+        }
+        a = b;
+    }
+}
+
+static void dur_cells_free(dur_cells *d, size_t nk)
+{
+    for (size_t q = 0; q < nk; q++) {
+        if (d->pop) cells_free(&d->pop[q]);
+        if (d->low) cells_free(&d->low[q]);
+    }
+    free(d->pop);
+    free(d->low);
+    cells_free(&d->now);
+}
+
 int armoede_durations(const armoede_table *t, const armoede_impact_options *opts, armoede_result **out)
 {
     if (out) *out = NULL;
@@ -1419,93 +1513,57 @@ int armoede_durations(const armoede_table *t, const armoede_impact_options *opts
     for (size_t q = 0; q < nk && !rc; q++)
         if (ks[q] < 1 || ks[q] > 100) rc = am_fail(ARMOEDE_EINVAL, "armoede_durations: duration %d is not in 1..100", ks[q]);
     if (rc) { free(order); prep_free(&p); return rc; }
-    int uidx[3];
-    size_t nu = active_units(&p, uidx);
-    cells *pop = calloc(nk, sizeof *pop), *low = calloc(nk, sizeof *low);
-    if (!pop || !low) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
-    for (size_t q = 0; q < nk && !rc; q++) {
-        rc = cells_new(&pop[q], p.ngroups, nu, p.np);
-        if (!rc) rc = cells_new(&low[q], p.ngroups, nu, p.np);
-    }
-    const am_col *yc = &t->cols[p.col[ARMOEDE_ROLE_YEAR]];
-    const am_col *wc = p.weighted ? &t->cols[p.col[ARMOEDE_ROLE_WEIGHT]] : NULL;
-    int hh = p.o.level == ARMOEDE_LEVEL_HOUSEHOLD;
-    int uc = hh ? p.col[ARMOEDE_ROLE_HOUSEHOLD_ID] : p.col[ARMOEDE_ROLE_PERSON_ID];
-    /* walk each unit's years */
-    size_t a = 0;
-    while (a < m && !rc) {
-        size_t b = a + 1;
-        int64_t key = keyval(&t->cols[uc], order[a]);
-        while (b < m && keyval(&t->cols[uc], order[b]) == key) b++;
-        int run[MAX_THRESHOLDS] = {0};
-        int64_t last_low[MAX_THRESHOLDS];
-        int64_t last_pop = INT64_MIN;
-        int pop_run = 0;
-        for (size_t j = 0; j < p.np; j++) last_low[j] = INT64_MIN;
-        for (size_t k = a; k < b; k++) {
-            size_t i = order[k];
-            int64_t y = am_ival(yc, i);
-            uint32_t cls = p.cls[i];
-            if (!cls) continue; /* unobserved this year */
-            pop_run = (last_pop != INT64_MIN && y == last_pop + 1) ? pop_run + 1 : 1;
-            last_pop = y;
-            uint32_t low_now = cls & ~IN_POP;
-            for (size_t j = 0; j < p.np; j++) {
-                if (low_now >> j & 1u) {
-                    int64_t gap = last_low[j] == INT64_MIN ? INT64_MAX : y - last_low[j] - 1;
-                    run[j] = (run[j] > 0 && gap <= p.o.bridge_gaps) ? run[j] + 1 : 1;
-                    last_low[j] = y;
-                } else run[j] = 0;
-            }
-            if (p.gid[i] < 0) continue; /* a breakdown key missing: followed, not reported */
-            size_t g = (size_t)p.gid[i];
-            double w = wc ? numval(wc, i) : 1.0;
-            for (size_t q = 0; q < nk; q++) {
-                uint32_t bits = 0;
-                for (size_t j = 0; j < p.np; j++) if (run[j] >= ks[q]) bits |= 1u << j;
-                int in_den = !(hh && p.o.cbs_denominator) || pop_run >= ks[q];
-                for (size_t u = 0; u < nu; u++) {
-                    if (!counts_as(&p, uidx[u], i)) continue;
-                    /* "duration": population (or CBS) denominator */
-                    if (in_den) cell_add(&pop[q], g, u, w, 1, bits);
-                    /* "duration_of_minima": numerator cells; denominator = low now */
-                    cell_add(&low[q], g, u, w, 0, bits);
-                }
-            }
+    dur_job j;
+    memset(&j, 0, sizeof j);
+    j.p = &p;
+    j.order = order;
+    j.m = m;
+    j.ks = ks;
+    j.nk = nk;
+    j.nu = active_units(&p, j.uidx);
+    j.hh = p.o.level == ARMOEDE_LEVEL_HOUSEHOLD;
+    j.uc = j.hh ? p.col[ARMOEDE_ROLE_HOUSEHOLD_ID] : p.col[ARMOEDE_ROLE_PERSON_ID];
+    j.nchunks = nchunks_of(m);
+    size_t nt = p.weighted ? 1 : ((size_t)p.o.nthreads < j.nchunks ? (size_t)p.o.nthreads : j.nchunks);
+    j.parts = calloc(nt, sizeof *j.parts);
+    if (!j.parts) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (size_t k = 0; k < nt && !rc; k++) {
+        dur_cells *d = &j.parts[k];
+        d->pop = calloc(nk, sizeof *d->pop);
+        d->low = calloc(nk, sizeof *d->low);
+        if (!d->pop || !d->low) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+        for (size_t q = 0; q < nk && !rc; q++) {
+            rc = cells_new(&d->pop[q], p.ngroups, j.nu, p.np);
+            if (!rc) rc = cells_new(&d->low[q], p.ngroups, j.nu, p.np);
         }
-        a = b;
+        if (!rc) rc = cells_new(&d->now, p.ngroups, j.nu, p.np);
     }
-    /* minima-now cells (denominator of duration_of_minima) */
-    cells now = {0};
-    if (!rc) rc = cells_new(&now, p.ngroups, nu, p.np);
-    for (size_t i = 0; i < t->nrows && !rc; i++) {
-        uint32_t cls = p.cls[i];
-        if (!cls || p.gid[i] < 0) continue;
-        if (hh && !p.first[i]) continue;
-        if (keyval(&t->cols[uc], i) == ARMOEDE_NA_INT) continue;
-        double w = wc ? numval(wc, i) : 1.0;
-        for (size_t u = 0; u < nu; u++)
-            if (counts_as(&p, uidx[u], i)) cell_add(&now, (size_t)p.gid[i], u, w, 0, cls & ~IN_POP);
-    }
+    if (!rc) run_chunks((int)nt, j.nchunks, dur_chunk, &j);
+    if (!rc)
+        for (size_t k = 1; k < nt; k++) {
+            for (size_t q = 0; q < nk; q++) {
+                cells_merge(&j.parts[0].pop[q], &j.parts[k].pop[q]);
+                cells_merge(&j.parts[0].low[q], &j.parts[k].low[q]);
+            }
+            cells_merge(&j.parts[0].now, &j.parts[k].now);
+        }
     armoede_result *r = NULL;
     if (!rc) rc = result_start(&p, &r);
     for (size_t q = 0; q < nk && !rc; q++) {
         emit_spec s1 = {"duration", ks[q], 0, NULL};
-        rc = emit(&p, r, &pop[q], &s1);
+        rc = emit(&p, r, &j.parts[0].pop[q], &s1);
         if (!rc) {
-            emit_spec s2 = {"duration_of_minima", ks[q], 1, &now};
-            rc = emit(&p, r, &low[q], &s2);
+            emit_spec s2 = {"duration_of_minima", ks[q], 1, &j.parts[0].now};
+            rc = emit(&p, r, &j.parts[0].low[q], &s2);
         }
     }
     if (!rc) rc = add_notes(&p, r, t->nrows);
-    if (!rc && hh && p.o.cbs_denominator)
+    if (!rc && j.hh && p.o.cbs_denominator)
         rc = am_result_note(r, "household durations: denominator = households in the population in each of the k years (CBS)");
     if (!rc && p.o.bridge_gaps)
         rc = am_result_note(r, "spells bridge up to %d unobserved year(s); bridged years do not count towards k", p.o.bridge_gaps);
-    cells_free(&now);
-    for (size_t q = 0; q < nk; q++) { if (pop) cells_free(&pop[q]); if (low) cells_free(&low[q]); }
-    free(pop);
-    free(low);
+    if (j.parts) for (size_t k = 0; k < nt; k++) dur_cells_free(&j.parts[k], nk);
+    free(j.parts);
     free(order);
     prep_free(&p);
     if (rc) { armoede_result_free(r); return rc; }
