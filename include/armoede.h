@@ -514,8 +514,8 @@ ARMOEDE_API void armoede_impact_options_init(armoede_impact_options *opts);
 /** Minima by threshold (IMPACT 1). For each threshold p, unit and group:
  *  indicator "minima": numerator = units at or below p, denominator = units
  *  in the population; estimate = share. A person (in a household-year
- *  table: a household) in the population twice in one year is EDATA naming
- *  both rows. Errors: EINVAL, ENOTFOUND (a role or by-column not
+ *  table: a household) on two rows of one year is EDATA naming both rows
+ *  (it would be counted twice). Errors: EINVAL, ENOTFOUND (a role or by-column not
  *  mapped/found), ETYPE, ENORM, EDATA, ENOMEM. */
 ARMOEDE_API int armoede_minima(const armoede_table *t, const armoede_impact_options *opts,
                                armoede_result **out);
