@@ -1374,6 +1374,33 @@ static int unit_order(prep *p, int household_level, uint32_t **order, size_t *no
     return 0;
 }
 
+/* Options and roles of a longitudinal indicator. */
+static int long_check(prep *p, const armoede_table *t, const armoede_impact_options *opts, const char *fn)
+{
+    int rc = prep_setup(p, t, opts, fn);
+    if (rc) return rc;
+    int hh = p->o.level == ARMOEDE_LEVEL_HOUSEHOLD;
+    if ((rc = need_role(p, ARMOEDE_ROLE_YEAR, fn))) return rc;
+    if (t->cols[p->col[ARMOEDE_ROLE_YEAR]].type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "year column must be integer");
+    if ((rc = need_role(p, hh ? ARMOEDE_ROLE_HOUSEHOLD_ID : ARMOEDE_ROLE_PERSON_ID,
+                        hh ? "household-level durations and flows" : "person-level durations and flows (following persons)")))
+        return rc;
+    if (hh) p->o.units = ARMOEDE_UNIT_HOUSEHOLDS;
+    else p->o.units &= ~ARMOEDE_UNIT_HOUSEHOLDS;
+    if (!p->o.units) return am_fail(ARMOEDE_EINVAL, "%s: at person level the units are persons and/or minors", fn);
+    return 0;
+}
+
+/* Per-row arrays and the units' rows in order, after long_check. */
+static int long_rows(prep *p, uint32_t **order, size_t *norder)
+{
+    int rc;
+    int hh = p->o.level == ARMOEDE_LEVEL_HOUSEHOLD;
+    if ((rc = prep_rows(p, 1))) return rc;
+    if (hh && (rc = mark_households(p))) return rc;
+    return unit_order(p, hh, order, norder);
+}
+
 static int long_setup(prep *p, const armoede_table *t, const armoede_impact_options *opts, const char *fn,
                       uint32_t **order, size_t *norder)
 {
@@ -1498,6 +1525,156 @@ static void dur_cells_free(dur_cells *d, size_t nk)
     cells_free(&d->now);
 }
 
+/* Person-level durations without sorting, for unweighted tables whose rows
+ * are in year order and whose person ids are dense: one pass over the rows
+ * in year order keeps, per person, the last year seen, the run of years in
+ * the population and the run at or below each threshold. Each thread owns a
+ * contiguous range of person ids (and so every row of its persons, in
+ * order); its sums are sums of ones, exact in any order. Returns 1 when the
+ * table does not qualify (the caller takes the general path, which also
+ * names a person seen twice in a year). */
+typedef struct {
+    prep *p;
+    const int *ks;
+    size_t nk, nt, nu;
+    int uidx[3];
+    int64_t lo;
+    uint64_t range;
+    int16_t *last_seen, *last_pop, *last_low; /* year - y0; -1 = never */
+    uint8_t *pop_run, *run;                   /* capped at 255 */
+    dur_cells *parts;
+    chunk_stats *st;
+    int dup; /* a person twice in one year: give up */
+} stream_job;
+
+static void stream_thread(void *ctx, size_t k, size_t tid)
+{
+    (void)tid;
+    stream_job *j = ctx;
+    const prep *p = j->p;
+    const armoede_table *t = p->t;
+    const am_col *kc = &t->cols[p->col[ARMOEDE_ROLE_PERSON_ID]], *yc = &t->cols[p->col[ARMOEDE_ROLE_YEAR]];
+    uint64_t ua = j->range * k / j->nt, ub = j->range * (k + 1) / j->nt;
+    dur_cells *dc = &j->parts[k];
+    chunk_stats *st = &j->st[k];
+    size_t np = p->np;
+    int y0 = (int)yc->imin;
+    for (size_t i = 0; i < t->nrows; i++) {
+        int64_t v = keyval(kc, i);
+        if (v == ARMOEDE_NA_INT) {
+            if (k == 0) { int why; classify(p, i, &why, st); st->skips[why]++; } /* counted once */
+            continue;
+        }
+        uint64_t u = (uint64_t)(v - j->lo);
+        if (u < ua || u >= ub) continue;
+        int why;
+        uint32_t cls = classify(p, i, &why, st);
+        int32_t g = group_of(p, i);
+        if (cls && g < 0) why = SK_KEY;
+        st->skips[why]++;
+        int64_t yy = am_ival(yc, i);
+        if (yy == ARMOEDE_NA_INT) continue; /* not observed: year unknown */
+        int16_t y = (int16_t)(yy - y0);
+        if (j->last_seen[u] == y) { j->dup = 1; return; }
+        j->last_seen[u] = y;
+        if (!cls) continue; /* unobserved this year */
+        j->pop_run[u] = (j->last_pop[u] >= 0 && y == j->last_pop[u] + 1) ? (uint8_t)(j->pop_run[u] < 255 ? j->pop_run[u] + 1 : 255) : 1;
+        j->last_pop[u] = y;
+        uint32_t low_now = cls & ~IN_POP;
+        uint8_t *run = &j->run[u * np];
+        int16_t *last_low = &j->last_low[u * np];
+        for (size_t q = 0; q < np; q++) {
+            if (low_now >> q & 1u) {
+                int gap = last_low[q] < 0 ? INT32_MAX : y - last_low[q] - 1;
+                run[q] = (run[q] > 0 && gap <= p->o.bridge_gaps) ? (uint8_t)(run[q] < 255 ? run[q] + 1 : 255) : 1;
+                last_low[q] = y;
+            } else run[q] = 0;
+        }
+        if (g < 0) continue; /* followed, not reported */
+        int minor = is_minor(p, i);
+        if (minor < 0) { st->minor_unknown++; minor = 0; }
+        for (size_t uu = 0; uu < j->nu; uu++) {
+            if (j->uidx[uu] == 2 && !minor) continue;
+            cell_add(&dc->now, (size_t)g, uu, 1.0, 0, low_now);
+            for (size_t q = 0; q < j->nk; q++) {
+                uint32_t bits = 0;
+                for (size_t jj = 0; jj < np; jj++) if (run[jj] >= j->ks[q]) bits |= 1u << jj;
+                cell_add(&dc->pop[q], (size_t)g, uu, 1.0, 1, bits);
+                cell_add(&dc->low[q], (size_t)g, uu, 1.0, 0, bits);
+            }
+        }
+    }
+}
+
+static int durations_stream(prep *p, const int *ks, size_t nk, dur_cells **parts_out, size_t *nparts)
+{
+    const armoede_table *t = p->t;
+    if (p->weighted || p->o.level != ARMOEDE_LEVEL_PERSON) return 1;
+    for (size_t q = 0; q < nk; q++) if (ks[q] > 255) return 1;
+    const am_col *kc = &t->cols[p->col[ARMOEDE_ROLE_PERSON_ID]], *yc = &t->cols[p->col[ARMOEDE_ROLE_YEAR]];
+    int64_t lo = kc->type == ARMOEDE_TYPE_CAT ? 0 : kc->imin;
+    int64_t hi = kc->type == ARMOEDE_TYPE_CAT ? (int64_t)kc->dict.n - 1 : kc->imax;
+    if (lo > hi || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)t->nrows + 1024) return 1;
+    if (yc->imin > yc->imax || yc->imax - yc->imin > 30000) return 1;
+    for (size_t i = 1; i < t->nrows; i++) /* rows in year order? */
+        if (am_ival(yc, i) < am_ival(yc, i - 1) && am_ival(yc, i) != ARMOEDE_NA_INT) return 1;
+    int rc = 0;
+    if (!p->norm_cache && (rc = setup_norm_cache(p))) return rc;
+    stream_job j;
+    memset(&j, 0, sizeof j);
+    j.p = p;
+    j.ks = ks;
+    j.nk = nk;
+    j.nu = active_units(p, j.uidx);
+    j.lo = lo;
+    j.range = (uint64_t)hi - (uint64_t)lo + 1;
+    j.nt = (size_t)p->o.nthreads;
+    if (j.nt > j.range) j.nt = (size_t)j.range;
+    size_t r = (size_t)j.range, np = p->np;
+    j.last_seen = malloc(r * sizeof *j.last_seen);
+    j.last_pop = malloc(r * sizeof *j.last_pop);
+    j.last_low = malloc(r * np * sizeof *j.last_low);
+    j.pop_run = calloc(r, 1);
+    j.run = calloc(r * np, 1);
+    j.parts = calloc(j.nt, sizeof *j.parts);
+    j.st = calloc(j.nt, sizeof *j.st);
+    if (!j.last_seen || !j.last_pop || !j.last_low || !j.pop_run || !j.run || !j.parts || !j.st)
+        rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+    if (!rc) {
+        memset(j.last_seen, 0xff, r * sizeof *j.last_seen); /* -1 */
+        memset(j.last_pop, 0xff, r * sizeof *j.last_pop);
+        memset(j.last_low, 0xff, r * np * sizeof *j.last_low);
+    }
+    for (size_t k = 0; k < j.nt && !rc; k++) {
+        dur_cells *d = &j.parts[k];
+        j.st[k].norm_err_row = SIZE_MAX;
+        d->pop = calloc(nk, sizeof *d->pop);
+        d->low = calloc(nk, sizeof *d->low);
+        if (!d->pop || !d->low) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+        for (size_t q = 0; q < nk && !rc; q++) {
+            rc = cells_new(&d->pop[q], p->ngroups, j.nu, np);
+            if (!rc) rc = cells_new(&d->low[q], p->ngroups, j.nu, np);
+        }
+        if (!rc) rc = cells_new(&d->now, p->ngroups, j.nu, np);
+    }
+    if (!rc) run_chunks((int)j.nt, j.nt, stream_thread, &j); /* one "chunk" per id range */
+    if (!rc && j.dup) rc = 1;
+    if (!rc) rc = merge_stats(p, j.st, j.nt);
+    free(j.last_seen); free(j.last_pop); free(j.last_low); free(j.pop_run); free(j.run); free(j.st);
+    if (rc) {
+        if (j.parts) for (size_t k = 0; k < j.nt; k++) dur_cells_free(&j.parts[k], nk);
+        free(j.parts);
+        if (rc == 1) { /* undo the statistics: the general path counts again */
+            memset(p->skips, 0, sizeof p->skips);
+            p->wealth_tested = p->wealth_missing = p->conflicts = 0;
+        }
+        return rc;
+    }
+    *parts_out = j.parts;
+    *nparts = j.nt;
+    return 0;
+}
+
 int armoede_durations(const armoede_table *t, const armoede_impact_options *opts, armoede_result **out)
 {
     if (out) *out = NULL;
@@ -1505,16 +1682,24 @@ int armoede_durations(const armoede_table *t, const armoede_impact_options *opts
     prep p;
     uint32_t *order = NULL;
     size_t m = 0;
-    int rc = long_setup(&p, t, opts, "armoede_durations", &order, &m);
+    int rc = long_check(&p, t, opts, "armoede_durations");
     static const int def_k[] = {1, 4};
     const int *ks = p.o.durations ? p.o.durations : def_k;
     size_t nk = p.o.durations ? p.o.n_durations : 2;
     if (!rc && (nk == 0 || nk > 64)) rc = am_fail(ARMOEDE_EINVAL, "armoede_durations: between 1 and 64 durations");
     for (size_t q = 0; q < nk && !rc; q++)
         if (ks[q] < 1 || ks[q] > 100) rc = am_fail(ARMOEDE_EINVAL, "armoede_durations: duration %d is not in 1..100", ks[q]);
-    if (rc) { free(order); prep_free(&p); return rc; }
     dur_job j;
     memset(&j, 0, sizeof j);
+    size_t nt = 0;
+    int streamed = 0;
+    if (!rc) {
+        rc = durations_stream(&p, ks, nk, &j.parts, &nt);
+        if (rc == 0) streamed = 1;
+        else if (rc == 1) rc = 0; /* the general path */
+    }
+    if (!rc && !streamed) rc = long_rows(&p, &order, &m);
+    if (rc) { free(order); prep_free(&p); return rc; }
     j.p = &p;
     j.order = order;
     j.m = m;
@@ -1524,10 +1709,12 @@ int armoede_durations(const armoede_table *t, const armoede_impact_options *opts
     j.hh = p.o.level == ARMOEDE_LEVEL_HOUSEHOLD;
     j.uc = j.hh ? p.col[ARMOEDE_ROLE_HOUSEHOLD_ID] : p.col[ARMOEDE_ROLE_PERSON_ID];
     j.nchunks = nchunks_of(m);
-    size_t nt = p.weighted ? 1 : ((size_t)p.o.nthreads < j.nchunks ? (size_t)p.o.nthreads : j.nchunks);
-    j.parts = calloc(nt, sizeof *j.parts);
-    if (!j.parts) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
-    for (size_t k = 0; k < nt && !rc; k++) {
+    if (!streamed) {
+        nt = p.weighted ? 1 : ((size_t)p.o.nthreads < j.nchunks ? (size_t)p.o.nthreads : j.nchunks);
+        j.parts = calloc(nt, sizeof *j.parts);
+        if (!j.parts) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+    }
+    for (size_t k = 0; k < nt && !rc && !streamed; k++) {
         dur_cells *d = &j.parts[k];
         d->pop = calloc(nk, sizeof *d->pop);
         d->low = calloc(nk, sizeof *d->low);
@@ -1538,7 +1725,7 @@ int armoede_durations(const armoede_table *t, const armoede_impact_options *opts
         }
         if (!rc) rc = cells_new(&d->now, p.ngroups, j.nu, p.np);
     }
-    if (!rc) run_chunks((int)nt, j.nchunks, dur_chunk, &j);
+    if (!rc && !streamed) run_chunks((int)nt, j.nchunks, dur_chunk, &j);
     if (!rc)
         for (size_t k = 1; k < nt; k++) {
             for (size_t q = 0; q < nk; q++) {

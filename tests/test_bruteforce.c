@@ -1140,6 +1140,11 @@ static void test_minima_sorted_rows(void **state)
     minima_variant(0, 0, "minima, sorted rows");
     minima_variant(1, 0, "minima weighted, sorted rows");
     minima_variant(0, 1, "minima, filters off, negative included, wealth limit 30000, sorted rows");
+    /* durations on rows in year order: the one-pass path without sorting */
+    durations_variant(0, 1);
+    durations_variant(1, 0);
+    household_durations(0);
+    household_durations(1);
 }
 
 static void test_threads(void **state)
