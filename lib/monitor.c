@@ -43,11 +43,41 @@ static int make_parents(const char *path)
     return 0;
 }
 
+/* Collapse "x/../" and "./" in a path, lexically (for messages and notes). */
+static void tidy_path(char *s)
+{
+    char *seg[512];
+    size_t ns = 0;
+    int abs = s[0] == '/';
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s", s);
+    char *save = NULL;
+    for (char *t = strtok_r(tmp, "/", &save); t && ns < 512; t = strtok_r(NULL, "/", &save)) {
+        if (!strcmp(t, ".")) continue;
+        if (!strcmp(t, "..") && ns > 0 && strcmp(seg[ns - 1], "..") != 0) { ns--; continue; }
+        seg[ns++] = t;
+    }
+    char out[4096];
+    size_t k = 0;
+    out[0] = '\0';
+    if (abs) out[k++] = '/';
+    for (size_t i = 0; i < ns && k < sizeof out - 1; i++) {
+        int w = snprintf(out + k, sizeof out - k, "%s%s", i ? "/" : "", seg[i]);
+        if (w < 0) break;
+        k += (size_t)w;
+        if (k >= sizeof out) { k = sizeof out - 1; break; }
+    }
+    out[k] = '\0';
+    if (k == 0) snprintf(out, sizeof out, ".");
+    strcpy(s, out);
+}
+
 /* Path relative to the config file's directory. */
 static const char *resolve(mon *m, const char *p, char *buf, size_t n)
 {
     if (p[0] == '/') snprintf(buf, n, "%s", p);
     else snprintf(buf, n, "%s%s", m->cfg->dir, p);
+    if (n >= 4096) tidy_path(buf);
     return buf;
 }
 
