@@ -8,6 +8,7 @@
 
 #include <armoede.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -134,6 +135,64 @@ static void test_gsl_app_handler_kept(void **state)
     assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* One table read from several threads at once (the documented contract:
+ * one object from several threads only for reading). */
+#define CT_N 5000
+static armoede_table *ct_table;
+static double ct_want;
+
+static double share_low(void)
+{
+    armoede_impact_options o = ARMOEDE_IMPACT_OPTIONS_INIT;
+    double p[] = {1.1};
+    o.thresholds = p;
+    o.n_thresholds = 1;
+    o.units = ARMOEDE_UNIT_HOUSEHOLDS;
+    o.nthreads = 2;
+    armoede_result *r = NULL;
+    if (armoede_minima(ct_table, &o, &r) != ARMOEDE_OK) return -1;
+    double v = armoede_result_value(r, 0, ARMOEDE_FIELD_ESTIMATE);
+    armoede_result_free(r);
+    return v;
+}
+
+static void *ct_worker(void *arg)
+{
+    (void)arg;
+    for (int k = 0; k < 20; k++)
+        if (share_low() != ct_want) return (void *)1;
+    return NULL;
+}
+
+static void test_concurrent_readers(void **state)
+{
+    (void)state;
+    static double inc[CT_N], nrm[CT_N];
+    static int64_t hid[CT_N];
+    for (int i = 0; i < CT_N; i++) {
+        hid[i] = i;
+        nrm[i] = 1000;
+        inc[i] = (i % 10 < 3) ? 1100 : 1100.01; /* 30% at or below 110% */
+    }
+    assert_int_equal(armoede_table_new(CT_N, &ct_table), 0);
+    assert_int_equal(armoede_table_add_real(ct_table, "inc", inc, CT_N, 0), 0);
+    assert_int_equal(armoede_table_add_real(ct_table, "norm", nrm, CT_N, 0), 0);
+    assert_int_equal(armoede_table_add_int(ct_table, "hid", hid, CT_N, 0), 0);
+    armoede_table_set_role(ct_table, ARMOEDE_ROLE_INCOME, "inc");
+    armoede_table_set_role(ct_table, ARMOEDE_ROLE_NORM, "norm");
+    armoede_table_set_role(ct_table, ARMOEDE_ROLE_HOUSEHOLD_ID, "hid");
+    ct_want = share_low();
+    assert_true(fabs(ct_want - 0.3) < 1e-15);
+    pthread_t th[4];
+    for (int k = 0; k < 4; k++) assert_int_equal(pthread_create(&th[k], NULL, ct_worker, NULL), 0);
+    for (int k = 0; k < 4; k++) {
+        void *bad = NULL;
+        assert_int_equal(pthread_join(th[k], &bad), 0);
+        assert_null(bad);
+    }
+    armoede_table_free(ct_table);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -142,6 +201,7 @@ int main(void)
         cmocka_unit_test(test_last_error_per_thread),
         cmocka_unit_test(test_gsl_default_handler_replaced),
         cmocka_unit_test(test_gsl_app_handler_kept),
+        cmocka_unit_test(test_concurrent_readers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
