@@ -1404,22 +1404,8 @@ static int long_rows(prep *p, uint32_t **order, size_t *norder)
 static int long_setup(prep *p, const armoede_table *t, const armoede_impact_options *opts, const char *fn,
                       uint32_t **order, size_t *norder)
 {
-    int rc = prep_setup(p, t, opts, fn);
-    if (rc) return rc;
-    int hh = p->o.level == ARMOEDE_LEVEL_HOUSEHOLD;
-    if ((rc = need_role(p, ARMOEDE_ROLE_YEAR, fn))) return rc;
-    if (t->cols[p->col[ARMOEDE_ROLE_YEAR]].type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "year column must be integer");
-    if ((rc = need_role(p, hh ? ARMOEDE_ROLE_HOUSEHOLD_ID : ARMOEDE_ROLE_PERSON_ID,
-                        hh ? "household-level durations and flows" : "person-level durations and flows (following persons)")))
-        return rc;
-    if (hh) p->o.units = ARMOEDE_UNIT_HOUSEHOLDS;
-    else p->o.units &= ~ARMOEDE_UNIT_HOUSEHOLDS;
-    if (!p->o.units) return am_fail(ARMOEDE_EINVAL, "%s: at person level the units are persons and/or minors", fn);
-    if ((rc = prep_rows(p, 1))) return rc;
-    if (hh) {
-        if ((rc = mark_households(p))) return rc;
-    }
-    return unit_order(p, hh, order, norder);
+    int rc = long_check(p, t, opts, fn);
+    return rc ? rc : long_rows(p, order, norder);
 }
 
 /* Unit index u (0..2) of this longitudinal call for row i, or -1 if the row

@@ -80,21 +80,13 @@ int am_result_add_interned(armoede_result *r, const char *indicator, const char 
 int am_result_add(armoede_result *r, const char *indicator, const char *unit,
                   const char *const *keys, const double *f)
 {
-    am_row *rows = am_grow(r->rows, &r->caprows, r->nrows + 1, sizeof *rows);
-    if (!rows) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    r->rows = rows;
-    am_row *w = &r->rows[r->nrows];
-    memset(w, 0, sizeof *w);
     int ok = 1;
-    w->indicator = intern(r, indicator, &ok);
-    w->unit = intern(r, unit ? unit : "", &ok);
-    w->keys = calloc(r->nkeys ? r->nkeys : 1, sizeof *w->keys);
-    for (size_t k = 0; k < r->nkeys && ok && w->keys; k++) w->keys[k] = keys ? intern(r, keys[k], &ok) : NULL;
-    if (!ok || !w->keys) { row_free(w); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
-    memcpy(w->f, f, sizeof w->f);
-    w->status = ARMOEDE_CELL_OK;
-    r->nrows++;
-    return ARMOEDE_OK;
+    const char *ind = intern(r, indicator, &ok), *un = intern(r, unit ? unit : "", &ok);
+    const char **k = malloc((r->nkeys ? r->nkeys : 1) * sizeof *k);
+    for (size_t x = 0; x < r->nkeys && ok && k; x++) k[x] = keys ? intern(r, keys[x], &ok) : NULL;
+    int rc = (!ok || !k) ? am_fail(ARMOEDE_ENOMEM, "out of memory") : am_result_add_interned(r, ind, un, k, f);
+    free(k);
+    return rc;
 }
 
 int am_result_note(armoede_result *r, const char *fmt, ...)
