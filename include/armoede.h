@@ -119,9 +119,12 @@ typedef enum armoede_type {
  * Type inference (ARMOEDE_TYPE_AUTO): from the first 1000 data rows a column
  * is INT if every non-missing value is an integer without a leading zero
  * ("0014" is a code, not 14), REAL if every value is a number, CAT otherwise.
- * A later value that does not fit is promoted INT -> REAL (exactly); any
- * other misfit is an ARMOEDE_ETYPE error naming file, line, column and value
- * (declare the column's type to avoid it). A declared type is strict.
+ * A later value that does not fit is promoted INT -> REAL (exactly, for
+ * integers up to 2^53); any other misfit, a later "0014" included, is an
+ * ARMOEDE_ETYPE error naming file, line, column and value (declare the
+ * column's type to avoid it). A declared type is strict; a declared INT
+ * accepts leading zeros.
+ * Line ends are LF or CRLF; a bare CR outside quotes is an EPARSE error.
  */
 typedef struct armoede_read_options {
     unsigned int version;
@@ -253,7 +256,9 @@ ARMOEDE_API int armoede_role_from_name(const char *name);
  * annual_amount). A row is valid from its date until the next row of the
  * same (household_type, age_band). The norm of year Y is the mean of the 12
  * annual amounts valid on the first day of each month of Y (so half-yearly
- * changes count for six months each). An age_band of "*" matches any band.
+ * changes count for six months each). An age_band of "*" matches any band:
+ * the rows of the exact band form one series and the "*" rows another, and
+ * the exact series applies whenever it has a row in force.
  * The shipped data/norms_participatiewet.csv holds the Participatiewet
  * (bijstand) norms incl. holiday allowance, annualised (12 x monthly): the
  * municipal eligibility convention. CBS's policy minimum also counts

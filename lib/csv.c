@@ -261,7 +261,8 @@ static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsign
 {
     /* fast paths: plain digits (and for REAL one '.' decimal part), when no
      * missing-value token starts with a digit */
-    if (s && n && n <= 15 && !r->na_digit && (unsigned)(s[0] - '0') <= 9) {
+    if (s && n && n <= 15 && !r->na_digit && (unsigned)(s[0] - '0') <= 9 &&
+        (c->declared || s[0] != '0' || n == 1 || s[1] == r->dec)) {
         if (c->type == ARMOEDE_TYPE_INT) {
             int64_t v = 0;
             size_t i = 0;
@@ -284,6 +285,15 @@ static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsign
         }
     }
     int na = s == NULL || is_na(r, s, n);
+    if (!na && !c->declared && (c->type == ARMOEDE_TYPE_INT || c->type == ARMOEDE_TYPE_REAL)) {
+        /* "0014" made the column a code during inference: later it is a misfit too */
+        size_t a = 0;
+        while (a < n && (s[a] == ' ' || s[a] == '\t')) a++;
+        if (a < n && (s[a] == '-' || s[a] == '+')) a++;
+        if (a + 1 < n && s[a] == '0' && (unsigned)(s[a + 1] - '0') <= 9)
+            return fail_value(r, line, c->name, s, n, ARMOEDE_ETYPE,
+                              "has a leading zero, so it is a code, but the column was inferred to be numeric from its first 1000 rows (declare its type as categorical)");
+    }
     switch (c->type) {
     case ARMOEDE_TYPE_INT: {
         int64_t v = ARMOEDE_NA_INT;
@@ -437,6 +447,11 @@ static size_t parse_block(reader *r, const char *buf, size_t len, int eof, int h
             const char *re = nlp ? nlp : end;
             if (!memchr(p, '"', (size_t)(re - p))) {
                 const char *fe_rec = (re > p && re[-1] == '\r') ? re - 1 : re;
+                if (memchr(p, '\r', (size_t)(fe_rec - p))) {
+                    *err = am_fail(ARMOEDE_EPARSE, "%s line %lu: a carriage return (CR) inside the line: line ends must be LF or CRLF (CR-only files: convert them first)",
+                                   r->path, line0);
+                    return (size_t)-1;
+                }
                 const char *fs = p;
                 for (;;) {
                     const char *fe = memchr(fs, sep, (size_t)(fe_rec - fs));
@@ -603,6 +618,10 @@ static char detect_sep(const char *s, size_t n)
 static int setup_columns(reader *r, const armoede_read_options *o)
 {
     r->nfile = r->nheader;
+    for (size_t j = 0; j < r->nheader; j++)
+        if (strchr(r->header[j], '\r'))
+            return am_fail(ARMOEDE_EPARSE, "%s line 1: a carriage return (CR) inside the header: line ends must be LF or CRLF (CR-only files: convert them first)",
+                           r->path);
     for (size_t j = 0; j < r->nheader; j++) {
         /* trim names; name empty ones */
         char *h = r->header[j];

@@ -74,7 +74,7 @@ typedef struct {
     uint8_t *first;/* first row of its household-year */
     uint8_t *minor;
     size_t skips[SK_COUNT_];
-    size_t wealth_tested, wealth_missing, conflicts;
+    size_t wealth_tested, wealth_missing, conflicts, hh_missing;
     int household_file; /* no person id: one row per household */
     int weighted;
 } prep;
@@ -288,6 +288,9 @@ static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_opti
 static inline int64_t cents(double x)
 {
     double y = x * 100.0;
+    /* beyond +-9e18 cents (9e16 euro) saturate: no income or norm is near */
+    if (!(y < 9e18)) return y > 0 ? INT64_MAX / 2 : INT64_MIN / 2; /* also NaN -> low end */
+    if (y <= -9e18) return INT64_MIN / 2;
     int64_t r = (int64_t)y;
     double f = y - (double)r;
     return r + (f >= 0.5) - (f <= -0.5);
@@ -331,7 +334,7 @@ HOT int64_t keyval(const am_col *c, size_t i)
 
 typedef struct {
     size_t skips[SK_COUNT_];
-    size_t wealth_tested, wealth_missing, minor_unknown, conflicts;
+    size_t wealth_tested, wealth_missing, minor_unknown, conflicts, hh_missing;
     size_t norm_err_row; /* first row needing a norm the table lacks; SIZE_MAX = none */
 } chunk_stats;
 
@@ -365,10 +368,10 @@ HOT uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
         double inc = numval(&t->cols[col[ARMOEDE_ROLE_INCOME]], i);
         if (isnan(inc)) { *why = SK_RATIO; return 0; }
         if (inc < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
-        int64_t ic = fabs(inc) < 1e15 ? cents(inc) : (inc < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
+        int64_t ic = cents(inc);
         if (col[ARMOEDE_ROLE_NORM] >= 0) {
             double norm = numval(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
-            if (isnan(norm) || !(norm > 0)) { *why = SK_NORM; return 0; }
+            if (!isfinite(norm) || !(norm > 0)) { *why = SK_NORM; return 0; }
             for (size_t j = 0; j < p->np; j++) if (ic <= cents(p->thr[j] * norm)) low |= 1u << j;
         } else {
             size_t idx = norm_index(p, i);
@@ -382,14 +385,14 @@ HOT uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
             for (size_t j = 0; j < p->np; j++) if (ic <= tc[j]) low |= 1u << j;
         }
     }
+    if (p->weighted) {
+        double w = numval(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
+        if (!(w > 0) || !isfinite(w)) { *why = SK_WEIGHT; return 0; }
+    }
     if (p->o.wealth_limit > 0) {
         double w = numval(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
         if (isnan(w)) st->wealth_missing++;
         else if (w > p->o.wealth_limit) { low = 0; st->wealth_tested++; }
-    }
-    if (p->weighted) {
-        double w = numval(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
-        if (!(w > 0) || !isfinite(w)) { *why = SK_WEIGHT; return 0; }
     }
     return low | IN_POP;
 }
@@ -416,7 +419,8 @@ HOT int same_household(const prep *p, size_t i, size_t j)
     const armoede_table *t = p->t;
     int hc = p->col[ARMOEDE_ROLE_HOUSEHOLD_ID], yc = p->col[ARMOEDE_ROLE_YEAR];
     if (hc < 0) return 0;
-    if (keyval(&t->cols[hc], i) != keyval(&t->cols[hc], j)) return 0;
+    int64_t a = keyval(&t->cols[hc], i);
+    if (a == ARMOEDE_NA_INT || a != keyval(&t->cols[hc], j)) return 0; /* a missing id joins nothing */
     if (yc >= 0 && am_ival(&t->cols[yc], i) != am_ival(&t->cols[yc], j)) return 0;
     return 1;
 }
@@ -455,10 +459,10 @@ static int mark_households(prep *p)
     p->first = calloc(n ? n : 1, 1);
     if (!p->first) return am_fail(ARMOEDE_ENOMEM, "out of memory");
     int hc = p->col[ARMOEDE_ROLE_HOUSEHOLD_ID];
-    if (hc < 0) {
+    if (hc < 0 || p->household_file) {
         if (!p->household_file)
             return am_fail(ARMOEDE_ENOTFOUND, "counting households needs the role 'household_id' to be mapped");
-        memset(p->first, 1, n);
+        memset(p->first, 1, n); /* a household-year table: every row is a household */
         return 0;
     }
     int yc = p->col[ARMOEDE_ROLE_YEAR];
@@ -473,6 +477,11 @@ static int mark_households(prep *p)
         size_t head = 0, counted = SIZE_MAX;
         for (size_t i = 0; i < n; i++) {
             p->first[i] = i == 0 || !same_household(p, i, i - 1);
+            if (keyval(&t->cols[hc], i) == ARMOEDE_NA_INT) {
+                p->first[i] = 0;
+                if (p->cls[i] && p->gid[i] >= 0) p->hh_missing++;
+                continue;
+            }
             if (p->first[i]) head = i;
             else if ((p->cls[i] != p->cls[head] || p->gid[i] != p->gid[head]) && counted != head) {
                 p->conflicts++;
@@ -496,6 +505,11 @@ static int mark_households(prep *p)
         for (size_t k = 0; k < n; k++) {
             size_t i = a[k].row;
             p->first[i] = k == 0 || !same_household(p, i, a[k - 1].row);
+            if (keyval(&t->cols[hc], i) == ARMOEDE_NA_INT) {
+                p->first[i] = 0;
+                if (p->cls[i] && p->gid[i] >= 0) p->hh_missing++;
+                continue;
+            }
             if (p->first[i]) head = i;
             else if ((p->cls[i] != p->cls[head] || p->gid[i] != p->gid[head]) && counted != head) {
                 p->conflicts++;
@@ -528,7 +542,7 @@ static int check_unique(prep *p)
         if (y > yhi) yhi = y;
     }
     if (lo > hi) return 0;
-    uint64_t range = (uint64_t)hi - (uint64_t)lo + 1, years = (uint64_t)(yhi - ylo) + 1;
+    uint64_t range = (uint64_t)hi - (uint64_t)lo + 1, years = (uint64_t)yhi - (uint64_t)ylo + 1;
     size_t dup_a = SIZE_MAX, dup_b = SIZE_MAX;
     if (range <= ((uint64_t)1 << 34) / years && range / 64 <= (uint64_t)n + 1024) {
         size_t words = (size_t)((range + 63) / 64);
@@ -731,12 +745,13 @@ static int merge_stats(prep *p, const chunk_stats *st, size_t nch)
         p->wealth_tested += st[k].wealth_tested;
         p->wealth_missing += st[k].wealth_missing;
         p->conflicts += st[k].conflicts;
+        p->hh_missing += st[k].hh_missing;
         minor_unknown += st[k].minor_unknown;
         if (st[k].norm_err_row < norm_err) norm_err = st[k].norm_err_row;
     }
     if (norm_err != SIZE_MAX) return norm_error(p, norm_err);
     if (minor_unknown && (p->o.units & ARMOEDE_UNIT_MINORS))
-        return am_fail(ARMOEDE_ENOTFOUND, "counting minors needs the role 'minor', 'age' or 'birth_year' (with 'year'); %zu rows have none", minor_unknown);
+        return am_fail(ARMOEDE_ENOTFOUND, "counting minors needs a minor flag, an age or a birth year (roles 'minor', 'age', 'birth_year' with 'year'); %zu rows in the population have none of them (not mapped, or missing values)", minor_unknown);
     return 0;
 }
 
@@ -763,7 +778,7 @@ static void rows_chunk(void *ctx, size_t k, size_t tid)
         p->cls[i] = cls;
         p->gid[i] = g;
         int m = is_minor(p, i);
-        if (m < 0) { m = 0; if (j->need_minor && cls && !p->household_file) st->minor_unknown++; }
+        if (m < 0) { m = 0; if (j->need_minor && cls && g >= 0 && !p->household_file) st->minor_unknown++; }
         p->minor[i] = (uint8_t)m;
     }
 }
@@ -797,6 +812,8 @@ static int add_notes(prep *p, armoede_result *r, size_t rows_in)
                             p->wealth_tested, p->o.wealth_limit);
     if (!rc && p->wealth_missing)
         rc = am_result_note(r, "wealth test: %zu rows without wealth were not tested", p->wealth_missing);
+    if (!rc && p->hh_missing)
+        rc = am_result_note(r, "rows without a household id: %zu (counted as persons, not as households)", p->hh_missing);
     if (!rc && p->conflicts)
         rc = am_result_note(r, "households whose member rows disagree on income, norm, filters or group: %zu (the first row of each is used)",
                             p->conflicts);
@@ -1020,8 +1037,8 @@ static void minima_chunk(void *ctx, size_t k, size_t tid)
         uint32_t cls = p->cls[i];
         if (!cls || p->gid[i] < 0) continue;
         uint32_t low = cls & ~IN_POP;
-        add_units(p, c, j->uidx, j->nu, i, (size_t)p->gid[i], wc ? numval(wc, i) : 1.0, p->first[i], p->minor[i],
-                  low, npc, nmc);
+        add_units(p, c, j->uidx, j->nu, i, (size_t)p->gid[i], wc ? numval(wc, i) : 1.0, p->first ? p->first[i] : 0,
+                  p->minor[i], low, npc, nmc);
     }
 }
 
@@ -1092,7 +1109,10 @@ static void fused_chunk(void *ctx, size_t k, size_t tid)
         if (cls && g < 0) why = SK_KEY;
         st->skips[why]++;
         int first = !hh_rows || i == 0 || !same_household(p, i, i - 1);
-        if (first) { head_cls = cls; head_gid = g; conflict_counted = 0; }
+        if (hh_rows && keyval(&t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_ID]], i) == ARMOEDE_NA_INT) {
+            first = 0; /* no household id: a person, but no household */
+            if (cls && g >= 0) st->hh_missing++;
+        } else if (first) { head_cls = cls; head_gid = g; conflict_counted = 0; }
         else if ((cls != head_cls || g != head_gid) && !conflict_counted) { st->conflicts++; conflict_counted = 1; }
         if (!cls || g < 0) continue;
         uint32_t low = cls & ~IN_POP;
@@ -1561,7 +1581,7 @@ static void stream_thread(void *ctx, size_t k, size_t tid)
         int64_t yy = am_ival(yc, i);
         if (yy == ARMOEDE_NA_INT) continue; /* not observed: year unknown */
         int16_t y = (int16_t)(yy - y0);
-        if (j->last_seen[u] == y) { j->dup = 1; return; }
+        if (j->last_seen[u] >= y) { j->dup = 1; return; } /* twice in a year: the general path names it */
         j->last_seen[u] = y;
         if (!cls) continue; /* unobserved this year */
         j->pop_run[u] = (j->last_pop[u] >= 0 && y == j->last_pop[u] + 1) ? (uint8_t)(j->pop_run[u] < 255 ? j->pop_run[u] + 1 : 255) : 1;
@@ -1602,8 +1622,13 @@ static int durations_stream(prep *p, const int *ks, size_t nk, dur_cells **parts
     int64_t hi = kc->type == ARMOEDE_TYPE_CAT ? (int64_t)kc->dict.n - 1 : kc->imax;
     if (lo > hi || (uint64_t)hi - (uint64_t)lo >= 4 * (uint64_t)t->nrows + 1024) return 1;
     if (yc->imin > yc->imax || yc->imax - yc->imin > 30000) return 1;
-    for (size_t i = 1; i < t->nrows; i++) /* rows in year order? */
-        if (am_ival(yc, i) < am_ival(yc, i - 1) && am_ival(yc, i) != ARMOEDE_NA_INT) return 1;
+    int64_t prev = INT64_MIN; /* rows in year order (rows without a year aside)? */
+    for (size_t i = 0; i < t->nrows; i++) {
+        int64_t y = am_ival(yc, i);
+        if (y == ARMOEDE_NA_INT) continue;
+        if (y < prev) return 1;
+        prev = y;
+    }
     int rc = 0;
     if (!p->norm_cache && (rc = setup_norm_cache(p))) return rc;
     stream_job j;

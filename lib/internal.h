@@ -3,6 +3,12 @@
 #ifndef ARMOEDE_INTERNAL_H
 #define ARMOEDE_INTERNAL_H
 
+/* POSIX.1-2008 (strtok_r, mkdir, getpid): before any system header. Every
+ * library source includes this file first. */
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
 #include "armoede.h"
 
 #include <math.h>

@@ -43,8 +43,10 @@ int armoede_norms_add(armoede_norms *n, int year, int month, int day, const char
                       const char *age_band, double annual_amount)
 {
     if (!n || !household_type || !age_band) return am_fail(ARMOEDE_EINVAL, "armoede_norms_add: NULL argument");
-    static const int mdays[12] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1 || day > mdays[month - 1])
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (year < 1900 || year > 2999 || month < 1 || month > 12 || day < 1 ||
+        day > mdays[month - 1] + (month == 2 && leap))
         return am_fail(ARMOEDE_EINVAL, "norm valid-from date %04d-%02d-%02d is not a date", year, month, day);
     if (!(annual_amount > 0) || !isfinite(annual_amount))
         return am_fail(ARMOEDE_EDATA, "norm for %s/%s from %04d-%02d-%02d: amount %g is not positive",
@@ -105,16 +107,16 @@ int armoede_norms_annual(const armoede_norms *n, int year, const char *household
     double sum = 0;
     for (int m = 1; m <= 12; m++) {
         int day = year * 10000 + m * 100 + 1;
-        const norm_row *best = NULL;
+        /* the exact band's rows form one series, the "*" rows another: the
+         * exact series applies whenever it has a row in force */
+        const norm_row *exact = NULL, *wild = NULL;
         for (size_t i = 0; i < n->n; i++) {
             const norm_row *r = &n->rows[i];
             if (r->date > day || strcmp(r->type, type) != 0) continue;
-            int exact = strcmp(r->band, age_band) == 0;
-            if (!exact && strcmp(r->band, "*") != 0) continue;
-            if (!best || r->date > best->date ||
-                (r->date == best->date && exact && strcmp(best->band, "*") == 0))
-                best = r;
+            if (strcmp(r->band, age_band) == 0) { if (!exact || r->date > exact->date) exact = r; }
+            else if (strcmp(r->band, "*") == 0) { if (!wild || r->date > wild->date) wild = r; }
         }
+        const norm_row *best = exact ? exact : wild;
         if (!best)
             return am_fail(ARMOEDE_ENORM,
                            "no norm for household type '%s'%s%s%s, age band '%s', valid on %04d-%02d-01 (year %d)",

@@ -1729,6 +1729,82 @@ static void test_missing_key_still_followed(void **state)
     armoede_table_free(t);
 }
 
+/* Found in review: (1) rows without a household id are persons but no
+ * household (they used to be merged into one); (2) an infinite or huge
+ * per-record norm (the first skipped, the second never wrongly "above");
+ * (3) persons only on rows out of household order (used to crash); (4) a
+ * row without a year between later and earlier years does not fool the
+ * year-order check of durations. */
+static void test_review_cases(void **state)
+{
+    (void)state;
+    /* (1) households: pid 1, 2 without hid (ratios below and above), pid 3 hid 5 */
+    static const rec r1[] = {
+        {.pid = 1, .hid = NA, .year = 2020, .income = 500, .norm = 1000},
+        {.pid = 2, .hid = NA, .year = 2020, .income = 1500, .norm = 1000},
+        {.pid = 3, .hid = 5, .year = 2020, .income = 500, .norm = 1000},
+    };
+    armoede_table *t = build(r1, ARRAY_LEN(r1), C_PID | C_HID | C_YEAR | C_INC | C_NORM);
+    armoede_impact_options o = ARMOEDE_IMPACT_OPTIONS_INIT;
+    o.thresholds = P10;
+    o.n_thresholds = 1;
+    o.units = ARMOEDE_UNIT_HOUSEHOLDS | ARMOEDE_UNIT_PERSONS;
+    armoede_result *r = run_ok(armoede_minima, t, &o);
+    CHECKN(r, "minima", "households", 1.0, NAN, "", 1, 1);
+    CHECKN(r, "minima", "persons", 1.0, NAN, "", 2, 3);
+    int noted = 0;
+    for (size_t i = 0; i < armoede_result_nnotes(r); i++)
+        if (strstr(armoede_result_note(r, i), "without a household id: 2")) noted = 1;
+    assert_true(noted);
+    armoede_result_free(r);
+    armoede_table_free(t);
+
+    /* (2) norm inf: left out; norm 1e20: income 100 is below; 1e17 vs 1e17: on the line */
+    static const rec r2[] = {
+        {.pid = 1, .hid = 1, .year = 2020, .income = 100, .norm = 1e20},
+        {.pid = 2, .hid = 2, .year = 2020, .income = 100, .norm = INFINITY},
+        {.pid = 3, .hid = 3, .year = 2020, .income = 100, .norm = 1000},
+        {.pid = 4, .hid = 4, .year = 2020, .income = 1e17, .norm = 1e17},
+    };
+    t = build(r2, ARRAY_LEN(r2), C_PID | C_HID | C_YEAR | C_INC | C_NORM);
+    r = run_ok(armoede_minima, t, &o);
+    CHECKN(r, "minima", "households", 1.0, NAN, "", 3, 3);
+    armoede_result_free(r);
+    armoede_table_free(t);
+
+    /* (3) persons only, household ids out of order */
+    static const rec r3[] = {
+        {.pid = 1, .hid = 2, .year = 2020, .income = 500, .norm = 1000},
+        {.pid = 2, .hid = 1, .year = 2020, .income = 1500, .norm = 1000},
+        {.pid = 3, .hid = 2, .year = 2020, .income = 500, .norm = 1000},
+    };
+    t = build(r3, ARRAY_LEN(r3), C_PID | C_HID | C_YEAR | C_INC | C_NORM);
+    o.units = ARMOEDE_UNIT_PERSONS;
+    r = run_ok(armoede_minima, t, &o);
+    CHECKN(r, "minima", "persons", 1.0, NAN, "", 2, 3);
+    armoede_result_free(r);
+    armoede_table_free(t);
+
+    /* (4) rows 2020, (no year), 2019 for one person at or below in both years:
+     * a spell of 2 ends in 2020, not in 2019 */
+    static const rec r4[] = {
+        {.pid = 1, .hid = 1, .year = 2020, .income = 500, .norm = 1000},
+        {.pid = 1, .hid = 1, .year = NA, .income = 500, .norm = 1000},
+        {.pid = 1, .hid = 1, .year = 2019, .income = 500, .norm = 1000},
+    };
+    t = build(r4, ARRAY_LEN(r4), C_PID | C_HID | C_YEAR | C_INC | C_NORM);
+    static const int k2[] = {2};
+    o.durations = k2;
+    o.n_durations = 1;
+    o.by = BY_YEAR;
+    o.n_by = 1;
+    r = run_ok(armoede_durations, t, &o);
+    CHECKN(r, "duration", "persons", 1.0, 2, "year=2019", 0, 1);
+    CHECKN(r, "duration", "persons", 1.0, 2, "year=2020", 1, 1);
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
 static void test_household_first_row(void **state)
 {
     (void)state;
@@ -2041,6 +2117,7 @@ int main(void)
         cmocka_unit_test(test_flows_household),
         cmocka_unit_test(test_skipped_rows_and_int_keys),
         cmocka_unit_test(test_missing_key_still_followed),
+        cmocka_unit_test(test_review_cases),
         cmocka_unit_test(test_household_first_row),
         cmocka_unit_test(test_text_ids),
         cmocka_unit_test(test_bad_arguments),

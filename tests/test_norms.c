@@ -246,6 +246,36 @@ static void test_norms_age_band_wildcard(void **state)
     armoede_norms_free(n);
 }
 
+/* The exact band's rows and the "*" rows are two series: a later "*" row
+ * does not override an exact row still in force. aow: 2020 exact 15000
+ * all year although "*" changes on 2020-07-01; 21_aow follows "*":
+ * (6 * 18000 + 6 * 18600) / 12 = 18300. */
+static void test_norms_exact_band_series_wins(void **state)
+{
+    (void)state;
+    armoede_norms *n = new_norms();
+    add(n, 2019, 1, 1, "couple", "*", 18000.0);
+    add(n, 2020, 7, 1, "couple", "*", 18600.0);
+    add(n, 2020, 1, 1, "couple", "aow", 15000.0);
+    assert_close(annual(n, 2020, "couple", "aow"), 15000.0, 1e-9);
+    assert_close(annual(n, 2020, "couple", "21_aow"), 18300.0, 1e-9);
+    /* before the exact series starts, the "*" series applies */
+    assert_close(annual(n, 2019, "couple", "aow"), 18000.0, 1e-9);
+    armoede_norms_free(n);
+}
+
+/* 29 February exists only in leap years. */
+static void test_norms_february_29(void **state)
+{
+    (void)state;
+    armoede_norms *n = new_norms();
+    assert_int_equal(armoede_norms_add(n, 2023, 2, 29, "single", "21_aow", 1.0), ARMOEDE_EINVAL);
+    assert_int_equal(armoede_norms_add(n, 1900, 2, 29, "single", "21_aow", 1.0), ARMOEDE_EINVAL);
+    assert_int_equal(armoede_norms_add(n, 2024, 2, 29, "single", "21_aow", 1.0), ARMOEDE_OK);
+    assert_int_equal(armoede_norms_add(n, 2000, 2, 29, "single", "21_aow", 1.0), ARMOEDE_OK);
+    armoede_norms_free(n);
+}
+
 static void test_norms_map_type(void **state)
 {
     (void)state;
@@ -453,6 +483,8 @@ int main(void)
         cmocka_unit_test(test_norms_unknown_type_enorm),
         cmocka_unit_test(test_norms_age_band_exact),
         cmocka_unit_test(test_norms_age_band_wildcard),
+        cmocka_unit_test(test_norms_exact_band_series_wins),
+        cmocka_unit_test(test_norms_february_29),
         cmocka_unit_test(test_norms_map_type),
         cmocka_unit_test(test_norms_map_type_to_missing_type_enorm),
         cmocka_unit_test(test_norms_add_copies_strings),

@@ -421,6 +421,31 @@ static void test_read_int_promoted_by_late_exponent(void **state)
     armoede_table_free(t);
 }
 
+/* A later "0014" in a column inferred as numeric is a code, not 14. */
+static void test_read_late_leading_zero_etype(void **state)
+{
+    (void)state;
+    const char *p = write_1001("latezero.csv", "0014", 1);
+    read_fails(p, NULL, ARMOEDE_ETYPE);
+    assert_msg_has("1002");
+    assert_msg_has("0014");
+    assert_msg_has("leading zero");
+}
+
+/* CR-only line ends (old Mac files) are refused, not read as one line;
+ * a CR inside quotes is data. */
+static void test_read_cr_only_line_ends_eparse(void **state)
+{
+    (void)state;
+    read_fails(write_text("cr.csv", "a,b\r1,2\r3,4\r"), NULL, ARMOEDE_EPARSE);
+    assert_msg_has("carriage return");
+    read_fails(write_text("cr2.csv", "a,b\n1,2\r3,4\n"), NULL, ARMOEDE_EPARSE);
+    assert_msg_has("line 2");
+    armoede_table *t = read_ok(write_text("cr3.csv", "a,b\n\"x\ry\",2\n"), NULL);
+    assert_str(armoede_table_get_label(t, "a", 0), "x\ry");
+    armoede_table_free(t);
+}
+
 static void test_read_late_text_in_int_column_etype(void **state)
 {
     (void)state;
@@ -1346,6 +1371,8 @@ int main(void)
         cmocka_unit_test(test_read_int_widths_exact),
         cmocka_unit_test(test_read_int_promoted_to_real_after_1000_rows),
         cmocka_unit_test(test_read_int_promoted_by_late_exponent),
+        cmocka_unit_test(test_read_late_leading_zero_etype),
+        cmocka_unit_test(test_read_cr_only_line_ends_eparse),
         cmocka_unit_test(test_read_late_text_in_int_column_etype),
         cmocka_unit_test(test_read_late_text_in_real_column_etype),
         cmocka_unit_test(test_read_late_number_in_cat_column_ok),
