@@ -1520,6 +1520,19 @@ static void dur_chunk(void *ctx, size_t k, size_t tid)
     }
 }
 
+static int dur_cells_alloc(dur_cells *d, size_t nk, size_t ng, size_t nu, size_t np)
+{
+    d->pop = calloc(nk, sizeof *d->pop);
+    d->low = calloc(nk, sizeof *d->low);
+    if (!d->pop || !d->low) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    int rc = 0;
+    for (size_t q = 0; q < nk && !rc; q++) {
+        rc = cells_new(&d->pop[q], ng, nu, np);
+        if (!rc) rc = cells_new(&d->low[q], ng, nu, np);
+    }
+    return rc ? rc : cells_new(&d->now, ng, nu, np);
+}
+
 static void dur_cells_free(dur_cells *d, size_t nk)
 {
     for (size_t q = 0; q < nk; q++) {
@@ -1657,16 +1670,8 @@ static int durations_stream(prep *p, const int *ks, size_t nk, dur_cells **parts
         memset(j.last_low, 0xff, r * np * sizeof *j.last_low);
     }
     for (size_t k = 0; k < j.nt && !rc; k++) {
-        dur_cells *d = &j.parts[k];
         j.st[k].norm_err_row = SIZE_MAX;
-        d->pop = calloc(nk, sizeof *d->pop);
-        d->low = calloc(nk, sizeof *d->low);
-        if (!d->pop || !d->low) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
-        for (size_t q = 0; q < nk && !rc; q++) {
-            rc = cells_new(&d->pop[q], p->ngroups, j.nu, np);
-            if (!rc) rc = cells_new(&d->low[q], p->ngroups, j.nu, np);
-        }
-        if (!rc) rc = cells_new(&d->now, p->ngroups, j.nu, np);
+        rc = dur_cells_alloc(&j.parts[k], nk, p->ngroups, j.nu, np);
     }
     if (!rc) run_chunks((int)j.nt, j.nt, stream_thread, &j); /* one "chunk" per id range */
     if (!rc && j.dup) rc = 1;
@@ -1725,17 +1730,7 @@ int armoede_durations(const armoede_table *t, const armoede_impact_options *opts
         j.parts = calloc(nt, sizeof *j.parts);
         if (!j.parts) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
     }
-    for (size_t k = 0; k < nt && !rc && !streamed; k++) {
-        dur_cells *d = &j.parts[k];
-        d->pop = calloc(nk, sizeof *d->pop);
-        d->low = calloc(nk, sizeof *d->low);
-        if (!d->pop || !d->low) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
-        for (size_t q = 0; q < nk && !rc; q++) {
-            rc = cells_new(&d->pop[q], p.ngroups, j.nu, p.np);
-            if (!rc) rc = cells_new(&d->low[q], p.ngroups, j.nu, p.np);
-        }
-        if (!rc) rc = cells_new(&d->now, p.ngroups, j.nu, p.np);
-    }
+    for (size_t k = 0; k < nt && !rc && !streamed; k++) rc = dur_cells_alloc(&j.parts[k], nk, p.ngroups, j.nu, p.np);
     if (!rc && !streamed) run_chunks((int)nt, j.nchunks, dur_chunk, &j);
     if (!rc)
         for (size_t k = 1; k < nt; k++) {
