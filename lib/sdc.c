@@ -20,7 +20,8 @@ static int suppressed(const am_row *w)
 static int same_num(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
 static int same_str(const char *a, const char *b)
 {
-    if (!a || !b) return a == b;
+    if (a == b) return 1;
+    if (!a || !b) return 0;
     return strcmp(a, b) == 0;
 }
 
@@ -35,6 +36,7 @@ typedef struct {
 
 static int cmp_str(const char *a, const char *b)
 {
+    if (a == b) return 0; /* labels are interned: equal strings are one pointer */
     if (!a || !b) return (a != NULL) - (b != NULL);
     return strcmp(a, b);
 }
@@ -43,9 +45,9 @@ static int cmp_sref(const void *pa, const void *pb)
 {
     const sref *a = pa, *b = pb;
     const am_row *x = &a->r->rows[a->row], *y = &b->r->rows[b->row];
-    int c = strcmp(x->indicator, y->indicator);
+    int c = cmp_str(x->indicator, y->indicator);
     if (c) return c;
-    if ((c = strcmp(x->unit, y->unit))) return c;
+    if ((c = cmp_str(x->unit, y->unit))) return c;
     for (int f = ARMOEDE_FIELD_THRESHOLD; f <= ARMOEDE_FIELD_DURATION; f++) {
         double u = x->f[f], v = y->f[f];
         if (isnan(u) != isnan(v)) return isnan(u) ? -1 : 1;
@@ -61,7 +63,7 @@ static int cmp_sref(const void *pa, const void *pb)
 static int same_line(const armoede_result *r, size_t i, size_t j, size_t skip)
 {
     const am_row *x = &r->rows[i], *y = &r->rows[j];
-    if (strcmp(x->indicator, y->indicator) || strcmp(x->unit, y->unit)) return 0;
+    if (!same_str(x->indicator, y->indicator) || !same_str(x->unit, y->unit)) return 0;
     if (!same_num(x->f[ARMOEDE_FIELD_THRESHOLD], y->f[ARMOEDE_FIELD_THRESHOLD]) ||
         !same_num(x->f[ARMOEDE_FIELD_DURATION], y->f[ARMOEDE_FIELD_DURATION]))
         return 0;
@@ -77,16 +79,40 @@ static double size_of(const am_row *w)
 
 /* One pass over all lines along key k; returns the number of cells newly
  * suppressed, or a negative status. */
-static long secondary_pass(armoede_result *r, size_t k, sref *refs)
+/* The lines along key k: rows sorted so that each line is a run, and the
+ * start of every run (nlines + 1 entries, the last = n). Sorted once: the
+ * lines do not change while cells are suppressed. */
+typedef struct {
+    sref *refs;
+    size_t *start;
+    size_t nlines;
+} lines;
+
+static int lines_make(armoede_result *r, size_t k, lines *l)
 {
     size_t n = r->nrows;
-    for (size_t i = 0; i < n; i++) { refs[i].r = r; refs[i].row = i; refs[i].skip = k; }
-    qsort(refs, n, sizeof *refs, cmp_sref);
-    long added = 0;
-    size_t a = 0;
-    while (a < n) {
+    l->refs = malloc(n * sizeof *l->refs);
+    l->start = malloc((n + 1) * sizeof *l->start);
+    if (!l->refs || !l->start) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++) { l->refs[i].r = r; l->refs[i].row = i; l->refs[i].skip = k; }
+    qsort(l->refs, n, sizeof *l->refs, cmp_sref);
+    l->nlines = 0;
+    for (size_t a = 0; a < n;) {
         size_t b = a + 1;
-        while (b < n && same_line(r, refs[a].row, refs[b].row, k)) b++;
+        while (b < n && same_line(r, l->refs[a].row, l->refs[b].row, k)) b++;
+        l->start[l->nlines++] = a;
+        a = b;
+    }
+    l->start[l->nlines] = n;
+    return 0;
+}
+
+static long secondary_pass(armoede_result *r, size_t k, const lines *l)
+{
+    const sref *refs = l->refs;
+    long added = 0;
+    for (size_t li = 0; li < l->nlines; li++) {
+        size_t a = l->start[li], b = l->start[li + 1];
         /* line refs[a..b): children carry a label on key k; a row with
          * "Total" or no key k (a table not broken down by k) is a total */
         size_t nsup = 0, nchild = 0, lone = SIZE_MAX;
@@ -128,7 +154,6 @@ static long secondary_pass(armoede_result *r, size_t k, sref *refs)
             }
             (void)lone;
         }
-        a = b;
     }
     return added;
 }
@@ -163,18 +188,21 @@ int armoede_sdc_apply(armoede_result *r, const armoede_sdc_options *opts)
     }
     /* secondary */
     if (o.secondary && r->nrows > 1 && r->nkeys > 0) {
-        sref *refs = malloc(r->nrows * sizeof *refs);
-        if (!refs) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-        for (;;) {
+        lines *ls = calloc(r->nkeys, sizeof *ls);
+        int rc = ls ? 0 : am_fail(ARMOEDE_ENOMEM, "out of memory");
+        for (size_t k = 0; k < r->nkeys && !rc; k++) rc = lines_make(r, k, &ls[k]);
+        while (!rc) {
             long added = 0;
-            for (size_t k = 0; k < r->nkeys; k++) {
-                long a = secondary_pass(r, k, refs);
-                if (a < 0) { free(refs); return (int)a; }
-                added += a;
+            for (size_t k = 0; k < r->nkeys && !rc; k++) {
+                long a = secondary_pass(r, k, &ls[k]);
+                if (a < 0) rc = (int)a;
+                else added += a;
             }
             if (!added) break;
         }
-        free(refs);
+        if (ls) for (size_t k = 0; k < r->nkeys; k++) { free(ls[k].refs); free(ls[k].start); }
+        free(ls);
+        if (rc) return rc;
     }
     /* erase and round */
     for (size_t i = 0; i < r->nrows; i++) {
