@@ -403,9 +403,6 @@ static int field(reader *r, size_t j, const char *s, size_t n, unsigned long lin
     return store(r, c, r->nrows, s, n, line);
 }
 
-/* Fill any AUTO-sampled missing slots with NA when na set is empty: a
- * missing sample value is stored as the first NA token, so we need one. */
-
 /* Line numbers no longer follow from row numbers (a quoted newline or a
  * blank line came before): keep them per row from now on. */
 static int keep_lines(reader *r)
@@ -836,9 +833,13 @@ done:
             void *q = realloc(c->data, r.nrows * elsize(c));
             if (q) c->data = q;
         }
-        if (c->type == ARMOEDE_TYPE_INT) rc = am_table_push_int(t, c->name, c->data, c->width, c->imin, c->imax);
-        else rc = am_table_push(t, c->name, c->type, c->data, 1, &c->dict);
-        if (rc) break;
+        if ((rc = am_table_push(t, c->name, c->type, c->data, 1, &c->dict))) break;
+        if (c->type == ARMOEDE_TYPE_INT) { /* already narrow, its range known */
+            am_col *tc = &t->cols[t->ncols - 1];
+            tc->width = c->width;
+            tc->imin = c->imin;
+            tc->imax = c->imax;
+        }
         c->data = NULL;
     }
     if (!rc && r.need_lines) { t->lines = r.lines; r.lines = NULL; }

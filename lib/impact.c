@@ -1679,11 +1679,7 @@ static int durations_stream(prep *p, const int *ks, size_t nk, dur_cells **parts
     free(j.last_seen); free(j.last_pop); free(j.last_low); free(j.pop_run); free(j.run); free(j.st);
     if (rc) {
         if (j.parts) for (size_t k = 0; k < j.nt; k++) dur_cells_free(&j.parts[k], nk);
-        free(j.parts);
-        if (rc == 1) { /* undo the statistics: the general path counts again */
-            memset(p->skips, 0, sizeof p->skips);
-            p->wealth_tested = p->wealth_missing = p->conflicts = 0;
-        }
+        free(j.parts); /* rc 1: nothing was merged into p, the general path counts afresh */
         return rc;
     }
     *parts_out = j.parts;

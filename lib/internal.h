@@ -94,9 +94,6 @@ AM_HIDDEN int am_table_find(const armoede_table *t, const char *name); /* index 
 /* Append a column taking ownership of data (NULL data allowed for nrows == 0). */
 AM_HIDDEN int am_table_push(armoede_table *t, const char *name, int type, void *data, int owned,
                             am_dict *dict);
-/* Append an INT column already stored at `width` bytes with its range. */
-AM_HIDDEN int am_table_push_int(armoede_table *t, const char *name, void *data, int width,
-                                int64_t imin, int64_t imax);
 /* Line number of row i in its source file (1-based; the header is line 1). */
 AM_HIDDEN unsigned long am_table_line(const armoede_table *t, size_t i);
 /* Describe row i for messages: "file.csv line 12" or "row 11". */

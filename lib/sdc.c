@@ -115,14 +115,14 @@ static long secondary_pass(armoede_result *r, size_t k, const lines *l)
         size_t a = l->start[li], b = l->start[li + 1];
         /* line refs[a..b): children carry a label on key k; a row with
          * "Total" or no key k (a table not broken down by k) is a total */
-        size_t nsup = 0, nchild = 0, lone = SIZE_MAX;
+        size_t nsup = 0, nchild = 0;
         int lone_is_total = 0, any_total = 0;
         for (size_t x = a; x < b; x++) {
             am_row *w = &r->rows[refs[x].row];
             int tot = !w->keys[k] || strcmp(w->keys[k], AM_TOTAL_LABEL) == 0;
             any_total |= tot;
             if (!tot) nchild++;
-            if (suppressed(w)) { nsup++; lone = refs[x].row; lone_is_total = tot; }
+            if (suppressed(w)) { nsup++; lone_is_total = tot; }
         }
         if (nsup == 1 && nchild >= 1) {
             size_t pick = SIZE_MAX;
@@ -152,7 +152,6 @@ static long secondary_pass(armoede_result *r, size_t k, const lines *l)
                     added++;
                 }
             }
-            (void)lone;
         }
     }
     return added;

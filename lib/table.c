@@ -109,21 +109,9 @@ int am_table_push(armoede_table *t, const char *name, int type, void *data, int 
     c->v.p = data;
     c->owned = owned;
     if (dict) { c->dict = *dict; memset(dict, 0, sizeof *dict); }
+    c->width = 8; /* INT: int64 until am_int_finish or the reader says otherwise */
     t->ncols++;
-    if (type == ARMOEDE_TYPE_INT) am_int_finish(c, t->nrows);
     return ARMOEDE_OK;
-}
-
-int am_table_push_int(armoede_table *t, const char *name, void *data, int width, int64_t imin, int64_t imax)
-{
-    int rc = am_table_push(t, name, ARMOEDE_TYPE_CAT, data, 1, NULL); /* CAT: no int64 finishing */
-    if (rc) return rc;
-    am_col *c = &t->cols[t->ncols - 1];
-    c->type = ARMOEDE_TYPE_INT;
-    c->width = width;
-    c->imin = imin;
-    c->imax = imax;
-    return 0;
 }
 
 static int check_add(armoede_table *t, const char *name, const void *x, size_t n, const char *fn)
@@ -152,6 +140,7 @@ static int add_numeric(armoede_table *t, const char *name, const void *x, size_t
     }
     rc = am_table_push(t, name, type, data, copy && n > 0, NULL);
     if (rc && copy) free(data);
+    if (!rc && type == ARMOEDE_TYPE_INT) am_int_finish(&t->cols[t->ncols - 1], n);
     return rc;
 }
 
@@ -174,6 +163,7 @@ int armoede_table_add_int32(armoede_table *t, const char *name, const int32_t *x
     for (size_t i = 0; i < n; i++) data[i] = x[i] == INT32_MIN ? ARMOEDE_NA_INT : x[i];
     rc = am_table_push(t, name, ARMOEDE_TYPE_INT, data, 1, NULL);
     if (rc) free(data);
+    else am_int_finish(&t->cols[t->ncols - 1], n);
     return rc;
 }
 
