@@ -313,6 +313,7 @@ typedef enum armoede_field {
     ARMOEDE_FIELD_CI_HIGH,
     ARMOEDE_FIELD_THRESHOLD,    /**< p (1.10 = 110% of the norm); NaN if none */
     ARMOEDE_FIELD_DURATION,     /**< k years, or m years for relapse; NaN if none */
+    ARMOEDE_FIELD_REFERENCE,    /**< the figure compared with (a national figure, a target); NaN if none */
     ARMOEDE_FIELD_COUNT_        /**< number of fields; not a field */
 } armoede_field;
 
@@ -565,6 +566,12 @@ ARMOEDE_API int armoede_flows(const armoede_table *t, const armoede_impact_optio
  *  line and key, and every error of the steps it runs. */
 ARMOEDE_API int armoede_monitor_run(const char *path, const char *out_dir,
                                     armoede_result **out);
+
+/* The indicator families, one header each (all part of this API). */
+#include "armoede_measures.h"
+#include "armoede_survey.h"
+#include "armoede_outcome.h"
+#include "armoede_process.h"
 
 #ifdef __cplusplus
 }

@@ -946,13 +946,13 @@ static int emit(prep *p, armoede_result *r, const cells *c, const emit_spec *s)
                                                         : &agg.den[(g * c->nu + u) * 3];
                     if (dn[1] == 0) continue; /* empty group */
                     double f[ARMOEDE_FIELD_COUNT_];
+                    am_fields_nan(f);
                     double R = nm[0] / dn[0];
                     f[ARMOEDE_FIELD_ESTIMATE] = R;
                     f[ARMOEDE_FIELD_NUM_W] = nm[0];
                     f[ARMOEDE_FIELD_DEN_W] = dn[0];
                     f[ARMOEDE_FIELD_NUM_N] = nm[1];
                     f[ARMOEDE_FIELD_DEN_N] = dn[1];
-                    f[ARMOEDE_FIELD_SE] = f[ARMOEDE_FIELD_CI_LOW] = f[ARMOEDE_FIELD_CI_HIGH] = NAN;
                     if (p->weighted && dn[1] > 1) {
                         /* y = x * low, so sum y^2 = sum xy = num x2 */
                         double sz = nm[2] - 2 * R * nm[2] + R * R * dn[2];

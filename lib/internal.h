@@ -123,6 +123,11 @@ struct armoede_result {
     am_dict strs; /* every indicator, unit and key label, stored once */
 };
 
+/* Every field of a new row NaN ("not applicable") before the caller fills it. */
+static inline void am_fields_nan(double *f)
+{
+    for (int k = 0; k < ARMOEDE_FIELD_COUNT_; k++) f[k] = NAN;
+}
 AM_HIDDEN armoede_result *am_result_new(void);
 AM_HIDDEN int am_result_set_keys(armoede_result *r, const char *const *names, size_t n);
 /* Add a row; keys has r->nkeys entries (copied). */

@@ -330,9 +330,11 @@ static void num(FILE *f, double v, const char *nan_text)
 
 static const armoede_field csv_fields[] = {
     ARMOEDE_FIELD_ESTIMATE, ARMOEDE_FIELD_NUM_W, ARMOEDE_FIELD_DEN_W, ARMOEDE_FIELD_NUM_N,
-    ARMOEDE_FIELD_DEN_N, ARMOEDE_FIELD_SE, ARMOEDE_FIELD_CI_LOW, ARMOEDE_FIELD_CI_HIGH};
+    ARMOEDE_FIELD_DEN_N, ARMOEDE_FIELD_SE, ARMOEDE_FIELD_CI_LOW, ARMOEDE_FIELD_CI_HIGH,
+    ARMOEDE_FIELD_REFERENCE};
 static const char *const csv_field_names[] = {"estimate", "numerator", "denominator", "numerator_n",
-                                              "denominator_n", "se", "ci_low", "ci_high"};
+                                              "denominator_n", "se", "ci_low", "ci_high", "reference"};
+#define N_CSV_FIELDS (sizeof csv_fields / sizeof *csv_fields)
 
 int armoede_result_write_csv(const armoede_result *r, const char *path, const armoede_write_options *opts)
 {
@@ -347,7 +349,7 @@ int armoede_result_write_csv(const armoede_result *r, const char *path, const ar
     if ((rc = open_tmp(path, &tmp, &f))) { armoede_result_free(own); return rc; }
     fprintf(f, "indicator%cunit%cthreshold%cduration", sep, sep, sep);
     for (size_t k = 0; k < w->nkeys; k++) { fputc(sep, f); csv_str(f, w->key_names[k], sep); }
-    for (size_t k = 0; k < 8; k++) fprintf(f, "%c%s", sep, csv_field_names[k]);
+    for (size_t k = 0; k < N_CSV_FIELDS; k++) fprintf(f, "%c%s", sep, csv_field_names[k]);
     fprintf(f, "%cstatus%crounded%creason\n", sep, sep, sep);
     for (size_t i = 0; i < w->nrows; i++) {
         const am_row *x = &w->rows[i];
@@ -359,7 +361,7 @@ int armoede_result_write_csv(const armoede_result *r, const char *path, const ar
         fputc(sep, f);
         num(f, x->f[ARMOEDE_FIELD_DURATION], "");
         for (size_t k = 0; k < w->nkeys; k++) { fputc(sep, f); csv_str(f, x->keys[k], sep); }
-        for (size_t k = 0; k < 8; k++) { fputc(sep, f); num(f, x->f[csv_fields[k]], ""); }
+        for (size_t k = 0; k < N_CSV_FIELDS; k++) { fputc(sep, f); num(f, x->f[csv_fields[k]], ""); }
         fprintf(f, "%c%s%c%d%c", sep, status_name(x->status), sep, x->rounded, sep);
         csv_str(f, x->reason ? x->reason : "", sep);
         fputc('\n', f);
@@ -420,7 +422,7 @@ int armoede_result_write_json(const armoede_result *r, const char *path, const a
             json_str(f, x->keys[k]);
         }
         fputc('}', f);
-        for (size_t k = 0; k < 8; k++) {
+        for (size_t k = 0; k < N_CSV_FIELDS; k++) {
             fprintf(f, ", \"%s\": ", csv_field_names[k]);
             num(f, x->f[csv_fields[k]], "null");
         }

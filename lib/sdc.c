@@ -208,7 +208,8 @@ int armoede_sdc_apply(armoede_result *r, const armoede_sdc_options *opts)
         am_row *w = &r->rows[i];
         if (suppressed(w)) {
             for (int f = 0; f < ARMOEDE_FIELD_COUNT_; f++)
-                if (f != ARMOEDE_FIELD_THRESHOLD && f != ARMOEDE_FIELD_DURATION) w->f[f] = NAN;
+                if (f != ARMOEDE_FIELD_THRESHOLD && f != ARMOEDE_FIELD_DURATION && f != ARMOEDE_FIELD_REFERENCE)
+                    w->f[f] = NAN; /* parameters and outside figures stay */
         } else if (o.round_base && w->status == ARMOEDE_CELL_OK) {
             static const armoede_field cf[] = {ARMOEDE_FIELD_NUM_W, ARMOEDE_FIELD_DEN_W, ARMOEDE_FIELD_NUM_N, ARMOEDE_FIELD_DEN_N};
             for (size_t k = 0; k < 4; k++) {

@@ -504,19 +504,19 @@ static void test_result_append_null_einval(void **state)
 static void check_header(const csv_t *c, const armoede_result *r)
 {
     /* indicator, unit, threshold, duration, <keys>, estimate, numerator,
-     * denominator, numerator_n, denominator_n, se, ci_low, ci_high, status,
-     * rounded, reason */
+     * denominator, numerator_n, denominator_n, se, ci_low, ci_high, reference,
+     * status, rounded, reason */
     static const char *const head[] = {"indicator", "unit", "threshold", "duration"};
     static const char *const tail[] = {"estimate", "numerator", "denominator", "numerator_n",
                                        "denominator_n", "se", "ci_low", "ci_high",
-                                       "status", "rounded", "reason"};
+                                       "reference", "status", "rounded", "reason"};
     size_t nk = armoede_result_nkeys(r);
-    assert_int_equal(c->nf[0], 4 + nk + 11);
+    assert_int_equal(c->nf[0], 4 + nk + 12);
     for (size_t j = 0; j < 4; j++)
         assert_string_equal(c->f[0][j], head[j]);
     for (size_t k = 0; k < nk; k++)
         assert_string_equal(c->f[0][4 + k], armoede_result_key_name(r, k));
-    for (size_t j = 0; j < 11; j++)
+    for (size_t j = 0; j < 12; j++)
         assert_string_equal(c->f[0][4 + nk + j], tail[j]);
     for (size_t i = 1; i < c->nrows; i++)
         assert_int_equal(c->nf[i], c->nf[0]);
@@ -547,6 +547,7 @@ static void test_write_csv_header_and_values_unprotected(void **state)
     assert_string_equal(csv_get(c, a, "se"), "");
     assert_string_equal(csv_get(c, a, "ci_low"), "");
     assert_string_equal(csv_get(c, a, "ci_high"), "");
+    assert_string_equal(csv_get(c, a, "reference"), ""); /* NaN: nothing compared with */
     assert_true(strlen(csv_get(c, a, "status")) > 0);
     assert_true(strlen(csv_get(c, a, "rounded")) > 0);
     assert_string_equal(csv_get(c, a, "reason"), "");
