@@ -86,7 +86,11 @@ ARMOEDE_API void armoede_clear_error(void);
  *
  * Column types: INT (int64; missing = ARMOEDE_NA_INT), REAL (double;
  * missing = NaN), CAT (categorical text kept as int32 codes into a
- * dictionary of labels in order of first appearance; missing = -1).
+ * dictionary of labels in order of first appearance; missing = -1), DATE
+ * (a calendar date kept as an INT day number, days since 1970-01-01 in the
+ * proleptic Gregorian calendar, so that differences are days; missing =
+ * ARMOEDE_NA_INT; read with armoede_table_get_int, converted with
+ * armoede_date_to_ymd).
  * ---------------------------------------------------------------------- */
 typedef struct armoede_table armoede_table;
 
@@ -94,7 +98,8 @@ typedef enum armoede_type {
     ARMOEDE_TYPE_AUTO = 0, /**< infer (reader only) */
     ARMOEDE_TYPE_INT = 1,
     ARMOEDE_TYPE_REAL = 2,
-    ARMOEDE_TYPE_CAT = 3
+    ARMOEDE_TYPE_CAT = 3,
+    ARMOEDE_TYPE_DATE = 4  /**< since 0.1.0: ISO dates as day numbers */
 } armoede_type;
 
 #define ARMOEDE_NA_INT INT64_MIN
@@ -124,6 +129,12 @@ typedef enum armoede_type {
  * ARMOEDE_ETYPE error naming file, line, column and value (declare the
  * column's type to avoid it). A declared type is strict; a declared INT
  * accepts leading zeros.
+ *
+ * Dates (ARMOEDE_TYPE_DATE): exactly YYYY-MM-DD (ISO 8601), a real calendar
+ * day; any other form ("31-12-2024", "2024/12/31", "2024-12-31 10:00",
+ * "2024-02-30") is an ARMOEDE_EPARSE error naming file, line, column and
+ * value, never a guess between day-month orders. An AUTO column is DATE when
+ * every non-missing value of its first 1000 rows is such a date.
  * Line ends are LF or CRLF; a bare CR outside quotes is an EPARSE error.
  */
 typedef struct armoede_read_options {
@@ -175,6 +186,17 @@ ARMOEDE_API int armoede_table_add_int(armoede_table *t, const char *name, const 
 /** Add an INT column from int32 values (always copied); INT32_MIN is missing. */
 ARMOEDE_API int armoede_table_add_int32(armoede_table *t, const char *name, const int32_t *x,
                                         size_t n);
+/** Add a DATE column of day numbers (days since 1970-01-01; copied;
+ *  INT32_MIN is missing). Errors as for REAL. */
+ARMOEDE_API int armoede_table_add_date(armoede_table *t, const char *name, const int32_t *days,
+                                       size_t n);
+/** The day number (days since 1970-01-01, proleptic Gregorian calendar) of
+ *  the date y-m-d into *day. Errors: EINVAL for an impossible date (month
+ *  outside 1..12, day outside the month) or a year outside 1..9999. */
+ARMOEDE_API int armoede_date_from_ymd(int y, int m, int d, int32_t *day);
+/** The calendar date of day number day. Errors: EINVAL (NULL pointer, or a
+ *  day outside the years 1..9999). */
+ARMOEDE_API int armoede_date_to_ymd(int32_t day, int *y, int *m, int *d);
 /** Add a CAT column from codes 0..nlabels-1 (or -1 for missing) and their
  *  labels (copied; labels must be distinct). A code out of range is EINVAL
  *  naming the row. */
@@ -191,7 +213,8 @@ ARMOEDE_API size_t armoede_table_nrows(const armoede_table *t);
 ARMOEDE_API size_t armoede_table_ncols(const armoede_table *t);
 /** Name of column j (0-based), NULL if out of range. */
 ARMOEDE_API const char *armoede_table_colname(const armoede_table *t, size_t j);
-/** Type of the named column, or ARMOEDE_ENOTFOUND. */
+/** Type of the named column (ARMOEDE_TYPE_INT, REAL, CAT or DATE), or
+ *  ARMOEDE_ENOTFOUND. */
 ARMOEDE_API int armoede_table_coltype(const armoede_table *t, const char *name);
 /** Number of missing values in the named column (0 if there is none such). */
 ARMOEDE_API size_t armoede_table_nmissing(const armoede_table *t, const char *name);

@@ -116,6 +116,7 @@ typedef struct {
     char *name;
     int type;       /* current type; AUTO while sampling */
     int declared;   /* type was given by the caller */
+    int date;       /* an INT column of ISO dates as day numbers */
     void *data;     /* int64_t* / double* / int32_t* */
     am_dict dict;
     int32_t last_code; /* CAT: code of the previous value, to skip hashing repeats */
@@ -261,7 +262,7 @@ static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsign
 {
     /* fast paths: plain digits (and for REAL one '.' decimal part), when no
      * missing-value token starts with a digit */
-    if (s && n && n <= 15 && !r->na_digit && (unsigned)(s[0] - '0') <= 9 &&
+    if (s && n && n <= 15 && !r->na_digit && !c->date && (unsigned)(s[0] - '0') <= 9 &&
         (c->declared || s[0] != '0' || n == 1 || s[1] == r->dec)) {
         if (c->type == ARMOEDE_TYPE_INT) {
             int64_t v = 0;
@@ -285,7 +286,7 @@ static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsign
         }
     }
     int na = s == NULL || is_na(r, s, n);
-    if (!na && !c->declared && (c->type == ARMOEDE_TYPE_INT || c->type == ARMOEDE_TYPE_REAL)) {
+    if (!na && !c->declared && !c->date && (c->type == ARMOEDE_TYPE_INT || c->type == ARMOEDE_TYPE_REAL)) {
         /* "0014" made the column a code during inference: later it is a misfit too */
         size_t a = 0;
         while (a < n && (s[a] == ' ' || s[a] == '\t')) a++;
@@ -293,6 +294,15 @@ static int store(reader *r, bcol *c, size_t row, const char *s, size_t n, unsign
         if (a + 1 < n && s[a] == '0' && (unsigned)(s[a + 1] - '0') <= 9)
             return fail_value(r, line, c->name, s, n, ARMOEDE_ETYPE,
                               "has a leading zero, so it is a code, but the column was inferred to be numeric from its first 1000 rows (declare its type as categorical)");
+    }
+    if (c->date) {
+        int y, m, d;
+        if (na) return put_int(r, c, row, ARMOEDE_NA_INT);
+        if (am_parse_iso_date(s, n, &y, &m, &d) != 0)
+            return fail_value(r, line, c->name, s, n, ARMOEDE_EPARSE,
+                              c->declared ? "is not a date of the form YYYY-MM-DD (no other order, no time part)" :
+                              "is not a date of the form YYYY-MM-DD, but the column was inferred to hold dates from its first 1000 rows (declare its type as categorical)");
+        return put_int(r, c, row, am_days_from_civil(y, m, d));
     }
     switch (c->type) {
     case ARMOEDE_TYPE_INT: {
@@ -361,17 +371,20 @@ static int end_sampling(reader *r)
     for (size_t k = 0; k < r->nbc; k++) {
         bcol *c = &r->bc[k];
         if (c->type != ARMOEDE_TYPE_AUTO) continue;
-        int is_int = 1, is_real = 1, any = 0;
+        int is_int = 1, is_real = 1, is_date = 1, any = 0;
         for (size_t i = 0; i < r->sampled; i++) {
             const char *s = c->sample[i];
             if (!s) continue;
             any = 1;
             size_t n = strlen(s);
+            int y, m, d;
             if (is_int && !inferred_int(s, n)) is_int = 0;
             if (!is_int && is_real && !inferred_real(r, s, n)) is_real = 0;
-            if (!is_real) break;
+            if (is_date && am_parse_iso_date(s, n, &y, &m, &d) != 0) is_date = 0;
+            if (!is_real && !is_date) break;
         }
-        c->type = !any ? ARMOEDE_TYPE_CAT : is_int ? ARMOEDE_TYPE_INT : is_real ? ARMOEDE_TYPE_REAL : ARMOEDE_TYPE_CAT;
+        c->date = any && !is_real && is_date;
+        c->type = !any ? ARMOEDE_TYPE_CAT : is_int || c->date ? ARMOEDE_TYPE_INT : is_real ? ARMOEDE_TYPE_REAL : ARMOEDE_TYPE_CAT;
         c->data = malloc((r->cap ? r->cap : 1) * elsize(c));
         if (!c->data) return am_fail(ARMOEDE_ENOMEM, "out of memory reading %s", r->path);
         for (size_t i = 0; i < r->sampled; i++) {
@@ -658,9 +671,10 @@ static int setup_columns(reader *r, const armoede_read_options *o)
         c->name = am_strdup(r->header[j]);
         if (!c->name) return am_fail(ARMOEDE_ENOMEM, "out of memory");
         c->type = (o->columns && o->types) ? (int)o->types[k] : ARMOEDE_TYPE_AUTO;
-        if (c->type < ARMOEDE_TYPE_AUTO || c->type > ARMOEDE_TYPE_CAT)
+        if (c->type < ARMOEDE_TYPE_AUTO || c->type > ARMOEDE_TYPE_DATE)
             return am_fail(ARMOEDE_EINVAL, "column '%s': type %d does not exist", c->name, c->type);
         c->declared = c->type != ARMOEDE_TYPE_AUTO;
+        if (c->type == ARMOEDE_TYPE_DATE) { c->type = ARMOEDE_TYPE_INT; c->date = 1; }
         c->last_code = -1;
         c->width = 1;
         c->imin = INT64_MAX;
@@ -839,6 +853,7 @@ done:
             tc->width = c->width;
             tc->imin = c->imin;
             tc->imax = c->imax;
+            tc->date = c->date;
         }
         c->data = NULL;
     }

@@ -62,6 +62,7 @@ typedef struct am_col {
      * missing value), and the range of the values that are not missing
      * (imin > imax when all are missing) */
     int width;
+    int date; /* INT holding day numbers since 1970-01-01 (ARMOEDE_TYPE_DATE) */
     int64_t imin, imax;
 } am_col;
 
@@ -149,6 +150,31 @@ AM_HIDDEN int am_result_set_reason(am_row *row, const char *fmt, ...)
 /* ---- CSV scanning shared by readers (csv.c) ---- */
 AM_HIDDEN int am_parse_int(const char *s, size_t n, int64_t *out);
 AM_HIDDEN int am_parse_real(const char *s, size_t n, char decimal, double *out);
+/* Strict ISO 8601 calendar date: exactly YYYY-MM-DD (blanks around allowed). */
+AM_HIDDEN int am_parse_iso_date(const char *s, size_t n, int *y, int *m, int *d);
+/* Day number since 1970-01-01 of a proleptic Gregorian date, and back
+ * (H. Hinnant's days_from_civil algorithm). */
+static inline int64_t am_days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const int64_t yoe = y - era * 400;
+    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+static inline void am_civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+    z += 719468;
+    const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    const int64_t doe = z - era * 146097;
+    const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    const int64_t mp = (5 * doy + 2) / 153;
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = (int)(yoe + era * 400 + (*m <= 2));
+}
 AM_HIDDEN int am_parse_date(const char *s, size_t n, int *y, int *m, int *d);
 
 #endif

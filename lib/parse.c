@@ -115,6 +115,22 @@ int am_parse_real(const char *s, size_t n, char decimal, double *out)
 
 /* yyyy-mm-dd (also yyyy/mm/dd) or dd-mm-yyyy (also dd/mm/yyyy); an
  * optional time part after a space or 'T' is ignored. Validates the day. */
+int am_parse_iso_date(const char *s, size_t n, int *y, int *m, int *d)
+{
+    trim(&s, &n);
+    if (n != 10 || s[4] != '-' || s[7] != '-') return -1;
+    for (size_t i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (unsigned)(s[i] - '0') > 9) return -1;
+    int yy = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int mm = (s[5] - '0') * 10 + (s[6] - '0'), dd = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (mm < 1 || mm > 12 || dd < 1) return -1;
+    int leap = (yy % 4 == 0 && yy % 100 != 0) || yy % 400 == 0;
+    if (dd > mdays[mm - 1] + (mm == 2 && leap)) return -1;
+    *y = yy; *m = mm; *d = dd;
+    return 0;
+}
+
 int am_parse_date(const char *s, size_t n, int *y, int *m, int *d)
 {
     trim(&s, &n);

@@ -167,6 +167,46 @@ int armoede_table_add_int32(armoede_table *t, const char *name, const int32_t *x
     return rc;
 }
 
+int armoede_table_add_date(armoede_table *t, const char *name, const int32_t *days, size_t n)
+{
+    int rc = check_add(t, name, days, n, "armoede_table_add_date");
+    if (rc) return rc;
+    int64_t *data = malloc((n ? n : 1) * sizeof *data);
+    if (!data) return am_fail(ARMOEDE_ENOMEM, "out of memory copying column '%s'", name);
+    for (size_t i = 0; i < n; i++) data[i] = days[i] == INT32_MIN ? ARMOEDE_NA_INT : days[i];
+    rc = am_table_push(t, name, ARMOEDE_TYPE_INT, data, 1, NULL);
+    if (rc) free(data);
+    else {
+        t->cols[t->ncols - 1].date = 1;
+        am_int_finish(&t->cols[t->ncols - 1], n);
+    }
+    return rc;
+}
+
+/* Days 1 (0001-01-01) .. 9999-12-31 */
+#define AM_DAY_MIN (-719162)
+#define AM_DAY_MAX 2932896
+
+int armoede_date_from_ymd(int y, int m, int d, int32_t *day)
+{
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (!day) return am_fail(ARMOEDE_EINVAL, "armoede_date_from_ymd: day is NULL");
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] + (m == 2 && leap))
+        return am_fail(ARMOEDE_EINVAL, "%04d-%02d-%02d is not a date", y, m, d);
+    *day = (int32_t)am_days_from_civil(y, m, d);
+    return ARMOEDE_OK;
+}
+
+int armoede_date_to_ymd(int32_t day, int *y, int *m, int *d)
+{
+    if (!y || !m || !d) return am_fail(ARMOEDE_EINVAL, "armoede_date_to_ymd: NULL argument");
+    if (day < AM_DAY_MIN || day > AM_DAY_MAX)
+        return am_fail(ARMOEDE_EINVAL, "day number %ld is outside the years 1 to 9999", (long)day);
+    am_civil_from_days(day, y, m, d);
+    return ARMOEDE_OK;
+}
+
 int armoede_table_add_cat(armoede_table *t, const char *name, const int32_t *codes, size_t n,
                           const char *const *labels, size_t nlabels)
 {
@@ -233,7 +273,7 @@ int armoede_table_coltype(const armoede_table *t, const char *name)
 {
     int j = am_table_find(t, name);
     if (j < 0) return am_fail(ARMOEDE_ENOTFOUND, "no column '%s'", name ? name : "(null)");
-    return t->cols[j].type;
+    return t->cols[j].date ? ARMOEDE_TYPE_DATE : t->cols[j].type;
 }
 
 size_t armoede_table_nmissing(const armoede_table *t, const char *name)
@@ -321,9 +361,9 @@ static unsigned role_types(int role)
     }
 }
 
-static const char *type_name(int type)
+static const char *type_name(const am_col *c)
 {
-    return type == ARMOEDE_TYPE_INT ? "integer" : type == ARMOEDE_TYPE_REAL ? "real" : "categorical";
+    return c->date ? "a date" : c->type == ARMOEDE_TYPE_INT ? "integer" : c->type == ARMOEDE_TYPE_REAL ? "real" : "categorical";
 }
 
 int armoede_table_set_role(armoede_table *t, armoede_role role, const char *column)
@@ -333,9 +373,9 @@ int armoede_table_set_role(armoede_table *t, armoede_role role, const char *colu
     if (!column) { t->role[role] = -1; return ARMOEDE_OK; }
     int j = am_table_find(t, column);
     if (j < 0) return am_fail(ARMOEDE_ENOTFOUND, "role %s: the table has no column '%s'", role_names[role], column);
-    if (!(role_types(role) & (1u << t->cols[j].type)))
+    if (!(role_types(role) & (1u << t->cols[j].type)) || t->cols[j].date)
         return am_fail(ARMOEDE_ETYPE, "role %s cannot take column '%s': it is %s", role_names[role],
-                       column, type_name(t->cols[j].type));
+                       column, type_name(&t->cols[j]));
     t->role[role] = j;
     return ARMOEDE_OK;
 }
@@ -364,6 +404,12 @@ const char *am_col_label(const am_col *c, size_t i, char *buf, size_t n)
     case ARMOEDE_TYPE_CAT: return c->v.c[i] < 0 ? NULL : c->dict.labels[c->v.c[i]];
     case ARMOEDE_TYPE_INT:
         if (am_ival(c, i) == ARMOEDE_NA_INT) return NULL;
+        if (c->date) {
+            int y, m, d;
+            am_civil_from_days(am_ival(c, i), &y, &m, &d);
+            snprintf(buf, n, "%04d-%02d-%02d", y, m, d);
+            return buf;
+        }
         snprintf(buf, n, "%" PRId64, am_ival(c, i));
         return buf;
     default:

@@ -1354,6 +1354,155 @@ static void test_last_error_and_clear(void **state)
     assert_str(armoede_last_error(), "");
 }
 
+/* ------------------------------------------------------------------------
+ * Dates
+ * ---------------------------------------------------------------------- */
+static void test_date_declared_and_inferred(void **state)
+{
+    (void)state;
+    const char *p = write_text("dates.csv",
+                               "id,start,end\n"
+                               "1,1970-01-01,2024-02-29\n"
+                               "2,1969-12-31,NA\n"
+                               "3,2000-03-01,2038-04-25\n");
+    const char *cols[] = {"start", "end"};
+    armoede_type ty[] = {ARMOEDE_TYPE_DATE, ARMOEDE_TYPE_AUTO};
+    armoede_read_options o = ARMOEDE_READ_OPTIONS_INIT;
+    o.columns = cols;
+    o.types = ty;
+    o.n_columns = 2;
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_read_csv(p, &o, &t), ARMOEDE_OK);
+    assert_int_equal(armoede_table_coltype(t, "start"), ARMOEDE_TYPE_DATE);
+    assert_int_equal(armoede_table_coltype(t, "end"), ARMOEDE_TYPE_DATE); /* inferred */
+    int64_t v;
+    assert_int_equal(armoede_table_get_int(t, "start", 0, &v), ARMOEDE_OK);
+    assert_int_equal(v, 0);
+    assert_int_equal(armoede_table_get_int(t, "start", 1, &v), ARMOEDE_OK);
+    assert_int_equal(v, -1);
+    /* 2000-03-01: 30 years of 365 days + 7 leap days (72..96) + 31 + 29 = 11017 */
+    assert_int_equal(armoede_table_get_int(t, "start", 2, &v), ARMOEDE_OK);
+    assert_int_equal(v, 11017);
+    /* 2024-02-29: 54 * 365 + 13 leap days (1972..2020) + 31 + 28 = 19782 */
+    assert_int_equal(armoede_table_get_int(t, "end", 0, &v), ARMOEDE_OK);
+    assert_int_equal(v, 19782);
+    assert_int_equal(armoede_table_get_int(t, "end", 1, &v), ARMOEDE_OK);
+    assert_true(v == ARMOEDE_NA_INT);
+    assert_int_equal(armoede_table_nmissing(t, "end"), 1);
+    armoede_table_free(t);
+}
+
+static void check_bad_date(const char *name, const char *cell, int declared)
+{
+    char text[256];
+    snprintf(text, sizeof text, "d\n2024-01-01\n%s\n", cell);
+    const char *p = write_text(name, text);
+    const char *cols[] = {"d"};
+    armoede_type ty[] = {ARMOEDE_TYPE_DATE};
+    armoede_read_options o = ARMOEDE_READ_OPTIONS_INIT;
+    if (declared) { o.columns = cols; o.types = ty; o.n_columns = 1; }
+    armoede_table *t = NULL;
+    int rc = armoede_table_read_csv(p, &o, &t);
+    if (!declared) {
+        /* one bad cell among the sampled rows: the column is categorical */
+        assert_int_equal(rc, ARMOEDE_OK);
+        assert_int_equal(armoede_table_coltype(t, "d"), ARMOEDE_TYPE_CAT);
+        armoede_table_free(t);
+        return;
+    }
+    assert_int_equal(rc, ARMOEDE_EPARSE);
+    assert_null(t);
+    const char *msg = armoede_last_error();
+    assert_non_null(strstr(msg, name));
+    assert_non_null(strstr(msg, "line 3"));
+    assert_non_null(strstr(msg, "'d'"));
+    assert_non_null(strstr(msg, cell));
+    assert_non_null(strstr(msg, "YYYY-MM-DD"));
+}
+
+static void test_date_bad_forms_are_errors(void **state)
+{
+    (void)state;
+    check_bad_date("bad1.csv", "31-12-2024", 1);
+    check_bad_date("bad2.csv", "2024-12-31 10:00", 1);
+    check_bad_date("bad3.csv", "2024-12-31T10:00:00", 1);
+    check_bad_date("bad4.csv", "2024/12/31", 1);
+    check_bad_date("bad5.csv", "2023-02-29", 1);
+    check_bad_date("bad6.csv", "2024-13-01", 1);
+    check_bad_date("bad7.csv", "20241231", 1);
+    check_bad_date("bad8.csv", "31-12-2024", 0);
+}
+
+static void test_date_late_misfit_after_inference(void **state)
+{
+    (void)state;
+    /* 1000 dates infer DATE; a dd-mm-yyyy value on line 1003 is an error */
+    size_t cap = 1100 * 16;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t k = (size_t)snprintf(text, cap, "d\n");
+    for (int i = 0; i < 1000; i++) k += (size_t)snprintf(text + k, cap - k, "2020-01-%02d\n", 1 + i % 28);
+    k += (size_t)snprintf(text + k, cap - k, "2020-02-01\n05-03-2020\n");
+    const char *p = write_text("late.csv", text);
+    free(text);
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_read_csv(p, NULL, &t), ARMOEDE_EPARSE);
+    assert_non_null(strstr(armoede_last_error(), "line 1003"));
+    assert_non_null(strstr(armoede_last_error(), "05-03-2020"));
+}
+
+static void test_date_ymd_round_trip(void **state)
+{
+    (void)state;
+    /* walk every day from 1600-01-01 to 2400-12-31 by hand-counted calendar */
+    static const int md[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int32_t first;
+    assert_int_equal(armoede_date_from_ymd(1600, 1, 1, &first), ARMOEDE_OK);
+    int32_t day = first;
+    for (int y = 1600; y <= 2400; y++) {
+        int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        for (int m = 1; m <= 12; m++)
+            for (int d = 1; d <= md[m - 1] + (m == 2 && leap); d++, day++) {
+                int32_t z;
+                int yy, mm, dd;
+                assert_int_equal(armoede_date_from_ymd(y, m, d, &z), ARMOEDE_OK);
+                if (z != day) fail_msg("%04d-%02d-%02d: %d, expected %d", y, m, d, (int)z, (int)day);
+                assert_int_equal(armoede_date_to_ymd(z, &yy, &mm, &dd), ARMOEDE_OK);
+                if (yy != y || mm != m || dd != d) fail_msg("day %d back to %d-%d-%d", (int)z, yy, mm, dd);
+            }
+    }
+    /* 1970-01-01 is day 0; 2024-03-31 (Easter) is 19813 = 19782 + 31 */
+    int32_t z;
+    assert_int_equal(armoede_date_from_ymd(1970, 1, 1, &z), ARMOEDE_OK);
+    assert_int_equal(z, 0);
+    assert_int_equal(armoede_date_from_ymd(2024, 3, 31, &z), ARMOEDE_OK);
+    assert_int_equal(z, 19813);
+    assert_int_equal(armoede_date_from_ymd(2023, 2, 29, &z), ARMOEDE_EINVAL);
+    assert_int_equal(armoede_date_from_ymd(2024, 0, 1, &z), ARMOEDE_EINVAL);
+    assert_int_equal(armoede_date_from_ymd(0, 1, 1, &z), ARMOEDE_EINVAL);
+    int y, m, d;
+    assert_int_equal(armoede_date_to_ymd(INT32_MAX, &y, &m, &d), ARMOEDE_EINVAL);
+    assert_int_equal(armoede_date_to_ymd(0, NULL, &m, &d), ARMOEDE_EINVAL);
+}
+
+static void test_date_add_column(void **state)
+{
+    (void)state;
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_new(3, &t), ARMOEDE_OK);
+    int32_t days[3] = {19782, INT32_MIN, -1};
+    assert_int_equal(armoede_table_add_date(t, "d", days, 3), ARMOEDE_OK);
+    assert_int_equal(armoede_table_coltype(t, "d"), ARMOEDE_TYPE_DATE);
+    int64_t v;
+    assert_int_equal(armoede_table_get_int(t, "d", 2, &v), ARMOEDE_OK);
+    assert_int_equal(v, -1);
+    assert_int_equal(armoede_table_nmissing(t, "d"), 1);
+    /* a date cannot play a numeric role */
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_YEAR, "d"), ARMOEDE_ETYPE);
+    assert_int_equal(armoede_table_add_date(t, "e", days, 2), ARMOEDE_EINVAL);
+    armoede_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1428,6 +1577,11 @@ int main(void)
         cmocka_unit_test(test_strerror_codes),
         cmocka_unit_test(test_version),
         cmocka_unit_test(test_last_error_and_clear),
+        cmocka_unit_test(test_date_declared_and_inferred),
+        cmocka_unit_test(test_date_bad_forms_are_errors),
+        cmocka_unit_test(test_date_late_misfit_after_inference),
+        cmocka_unit_test(test_date_ymd_round_trip),
+        cmocka_unit_test(test_date_add_column),
     };
     return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }
