@@ -1,0 +1,217 @@
+/* Exact weighted quantiles (lib/quantile.h) and the value sort they stand on.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The sort is a stable least-significant-digit radix sort of an order-
+ * preserving integer key, so it is O(n) and never compares doubles:
+ *  - when every value is a whole number of cents (x == round(100 x) / 100
+ *    exactly, |100 x| < 2^50) the key is the number of cents;
+ *  - otherwise it is the IEEE-754 bit pattern mapped so that unsigned order
+ *    is numeric order (-0 is taken as +0, so equal values get equal keys).
+ * Only the bits in which min and max differ are sorted, in as few passes of
+ * at most 11 bits as they need, and a pass whose digit is the same for every
+ * key is skipped. Incomes in cents up to 10^6 euro need 27 bits: 3 passes.
+ */
+#include "internal.h"
+#include "quantile.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+AM_HIDDEN int am_sort_perm(const double *x, size_t n, uint32_t *perm);
+
+static inline uint64_t bits_key(double x)
+{
+    uint64_t u;
+    if (x == 0.0) x = 0.0; /* -0 -> +0 */
+    memcpy(&u, &x, sizeof u);
+    return (u >> 63) ? ~u : (u | UINT64_C(0x8000000000000000));
+}
+
+/* Keys for x into key[]; returns the range max - min (keys are min-shifted). */
+static uint64_t make_keys(const double *x, size_t n, uint64_t *key)
+{
+    /* Try cents first. */
+    int cents = 1;
+    int64_t cmin = INT64_MAX, cmax = INT64_MIN;
+    for (size_t i = 0; i < n; i++) {
+        double s = x[i] * 100.0;
+        if (!(fabs(s) < 1125899906842624.0)) { cents = 0; break; } /* 2^50 */
+        int64_t c = (int64_t)llround(s);
+        if ((double)c / 100.0 != x[i]) { cents = 0; break; }
+        key[i] = (uint64_t)c;
+        if (c < cmin) cmin = c;
+        if (c > cmax) cmax = c;
+    }
+    if (cents && n > 0) {
+        for (size_t i = 0; i < n; i++)
+            key[i] = (uint64_t)((int64_t)key[i] - cmin);
+        return (uint64_t)(cmax - cmin);
+    }
+    uint64_t kmin = UINT64_MAX, kmax = 0;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = bits_key(x[i]);
+        key[i] = k;
+        if (k < kmin) kmin = k;
+        if (k > kmax) kmax = k;
+    }
+    for (size_t i = 0; i < n; i++)
+        key[i] -= kmin;
+    return n > 0 ? kmax - kmin : 0;
+}
+
+/* perm[0..n) = the indices of x in ascending order of value; equal values
+ * keep their original order (stable). x must hold no NaN. n < 2^32. */
+int am_sort_perm(const double *x, size_t n, uint32_t *perm)
+{
+    if (n > UINT32_MAX)
+        return am_fail(ARMOEDE_EINVAL, "sort: %zu values (at most %lu)", n, (unsigned long)UINT32_MAX);
+    if (n == 0) return ARMOEDE_OK;
+    uint64_t *key = malloc(n * sizeof *key);
+    uint64_t *key2 = malloc(n * sizeof *key2);
+    uint32_t *p2 = malloc(n * sizeof *p2);
+    if (!key || !key2 || !p2) {
+        free(key); free(key2); free(p2);
+        return am_fail(ARMOEDE_ENOMEM, "sort: out of memory for %zu values", n);
+    }
+    uint64_t range = make_keys(x, n, key);
+    for (size_t i = 0; i < n; i++)
+        perm[i] = (uint32_t)i;
+    int bits = 0;
+    while (bits < 64 && (range >> bits) != 0) bits++;
+    int passes = (bits + 10) / 11;
+    int dbits = passes ? (bits + passes - 1) / passes : 0;
+    if (passes > 0) {
+        size_t nb = (size_t)1 << dbits;
+        size_t *hist = calloc((size_t)passes * nb, sizeof *hist);
+        if (!hist) {
+            free(key); free(key2); free(p2);
+            return am_fail(ARMOEDE_ENOMEM, "sort: out of memory");
+        }
+        uint64_t mask = nb - 1;
+        for (size_t i = 0; i < n; i++)
+            for (int ps = 0; ps < passes; ps++)
+                hist[(size_t)ps * nb + ((key[i] >> (ps * dbits)) & mask)]++;
+        uint64_t *ka = key, *kb = key2;
+        uint32_t *pa = perm, *pb = p2;
+        for (int ps = 0; ps < passes; ps++) {
+            size_t *h = hist + (size_t)ps * nb;
+            int skip = 0;
+            for (size_t b = 0; b < nb; b++)
+                if (h[b] == n) { skip = 1; break; }
+            if (skip) continue;
+            size_t sum = 0;
+            for (size_t b = 0; b < nb; b++) {
+                size_t c = h[b];
+                h[b] = sum;
+                sum += c;
+            }
+            int sh = ps * dbits;
+            for (size_t i = 0; i < n; i++) {
+                size_t d = h[(ka[i] >> sh) & mask]++;
+                kb[d] = ka[i];
+                pb[d] = pa[i];
+            }
+            uint64_t *tk = ka; ka = kb; kb = tk;
+            uint32_t *tp = pa; pa = pb; pb = tp;
+        }
+        if (pa != perm) memcpy(perm, pa, n * sizeof *perm);
+        free(hist);
+    }
+    free(key); free(key2); free(p2);
+    return ARMOEDE_OK;
+}
+
+int am_quantiles(const double *x, const double *w, size_t n, const double *p, size_t np, int rule,
+                 double *out)
+{
+    if ((n > 0 && !x) || (np > 0 && (!p || !out)))
+        return am_fail(ARMOEDE_EINVAL, "quantiles: NULL argument");
+    if (rule < AM_Q_LAEKEN || rule > AM_Q_LINEAR)
+        return am_fail(ARMOEDE_EINVAL, "quantiles: unknown rule %d", rule);
+    if (rule == AM_Q_LINEAR && w)
+        return am_fail(ARMOEDE_EINVAL, "quantiles: the linear rule (type 7) takes no weights");
+    for (size_t k = 0; k < np; k++)
+        if (!(p[k] >= 0.0 && p[k] <= 1.0))
+            return am_fail(ARMOEDE_EINVAL, "quantiles: probability %g not in [0, 1]", p[k]);
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(x[i]))
+            return am_fail(ARMOEDE_EINVAL, "quantiles: value %zu is NaN", i);
+        if (w && !(w[i] > 0.0 && isfinite(w[i])))
+            return am_fail(ARMOEDE_EINVAL, "quantiles: weight %zu is %g (must be finite and > 0)", i,
+                           w[i]);
+    }
+    if (n == 0) {
+        for (size_t k = 0; k < np; k++) out[k] = NAN;
+        return ARMOEDE_OK;
+    }
+    if (np == 0) return ARMOEDE_OK;
+    uint32_t *perm = malloc(n * sizeof *perm);
+    if (!perm) return am_fail(ARMOEDE_ENOMEM, "quantiles: out of memory for %zu values", n);
+    int rc = am_sort_perm(x, n, perm);
+    if (rc) { free(perm); return rc; }
+
+    if (rule == AM_Q_LINEAR) {
+        for (size_t k = 0; k < np; k++) {
+            double h = (double)(n - 1) * p[k];
+            size_t lo = (size_t)floor(h);
+            if (lo >= n - 1) { out[k] = x[perm[n - 1]]; continue; }
+            double a = x[perm[lo]], b = x[perm[lo + 1]];
+            out[k] = a + (h - (double)lo) * (b - a);
+        }
+        free(perm);
+        return ARMOEDE_OK;
+    }
+
+    /* Distinct values v_j with their cumulative weight C_j (long double, in
+     * ascending order of value); share_j = (double)C_j / (double)T, as R's
+     * cumsum(w) / sum(w). For each p: the first step j that the rule accepts. */
+    long double tot = 0.0L;
+    for (size_t i = 0; i < n; i++) tot += w ? w[i] : 1.0;
+    double T = (double)tot;
+    unsigned char *done = calloc(np, 1);
+    if (!done) { free(perm); return am_fail(ARMOEDE_ENOMEM, "quantiles: out of memory"); }
+    for (size_t k = 0; k < np; k++) out[k] = NAN;
+    size_t left = np;
+    long double cum = 0.0L;
+    size_t i = 0;
+    while (i < n && left > 0) {
+        double v = x[perm[i]];
+        size_t j = i;
+        while (j < n && x[perm[j]] == v) {
+            cum += w ? w[perm[j]] : 1.0;
+            j++;
+        }
+        double share = (double)cum / T;
+        int last = (j == n);
+        for (size_t k = 0; k < np; k++) {
+            if (done[k]) continue;
+            double pk = p[k];
+            int take = 0;
+            double val = v;
+            switch (rule) {
+            case AM_Q_LAEKEN:
+                /* laeken returns the smallest value at p == 0, the largest at p == 1 */
+                take = pk < 1.0 ? (share > pk) : last;
+                break;
+            case AM_Q_GE:
+                take = share >= pk || last;
+                break;
+            case AM_Q_EUROSTAT:
+                take = share >= pk || last;
+                if (take && share == pk && !last)
+                    val = (double)(((long double)v + (long double)x[perm[j]]) / 2.0L);
+                break;
+            default: break;
+            }
+            if (take) {
+                out[k] = val;
+                done[k] = 1;
+                left--;
+            }
+        }
+        i = j;
+    }
+    free(done);
+    free(perm);
+    return ARMOEDE_OK;
+}
