@@ -145,6 +145,8 @@ typedef struct {
     unsigned long *sample_line;
     int sampling;
     char **header; size_t nheader;
+    /* types by column name, for a read of all columns (am_read_csv) */
+    const char *const *ov_names; const armoede_type *ov_types; size_t n_ov;
 } reader;
 
 static const char *const default_na[] = {"", "NA", "-", "."};
@@ -671,6 +673,8 @@ static int setup_columns(reader *r, const armoede_read_options *o)
         c->name = am_strdup(r->header[j]);
         if (!c->name) return am_fail(ARMOEDE_ENOMEM, "out of memory");
         c->type = (o->columns && o->types) ? (int)o->types[k] : ARMOEDE_TYPE_AUTO;
+        for (size_t v = 0; !o->columns && v < r->n_ov; v++)
+            if (!strcmp(r->ov_names[v], r->header[j])) c->type = (int)r->ov_types[v];
         if (c->type < ARMOEDE_TYPE_AUTO || c->type > ARMOEDE_TYPE_DATE)
             return am_fail(ARMOEDE_EINVAL, "column '%s': type %d does not exist", c->name, c->type);
         c->declared = c->type != ARMOEDE_TYPE_AUTO;
@@ -686,6 +690,11 @@ static int setup_columns(reader *r, const armoede_read_options *o)
             if (!c->sample) return am_fail(ARMOEDE_ENOMEM, "out of memory");
         }
     }
+    for (size_t v = 0; v < r->n_ov; v++) {
+        size_t j;
+        for (j = 0; j < r->nfile; j++) if (!strcmp(r->ov_names[v], r->header[j])) break;
+        if (j == r->nfile) return am_fail(ARMOEDE_ENOTFOUND, "%s: no column '%s' in the header", r->path, r->ov_names[v]);
+    }
     if (r->sampling) {
         r->sample_line = calloc(SAMPLE_ROWS, sizeof *r->sample_line);
         if (!r->sample_line) return am_fail(ARMOEDE_ENOMEM, "out of memory");
@@ -694,6 +703,12 @@ static int setup_columns(reader *r, const armoede_read_options *o)
 }
 
 int armoede_table_read_csv(const char *path, const armoede_read_options *opts, armoede_table **out)
+{
+    return am_read_csv(path, opts, NULL, NULL, 0, out);
+}
+
+int am_read_csv(const char *path, const armoede_read_options *opts, const char *const *names,
+                const armoede_type *types, size_t ntypes, armoede_table **out)
 {
     if (out) *out = NULL;
     if (!path || !out) return am_fail(ARMOEDE_EINVAL, "armoede_table_read_csv: path or out is NULL");
@@ -710,9 +725,13 @@ int armoede_table_read_csv(const char *path, const armoede_read_options *opts, a
     if (!o.na_tokens && o.n_na_tokens) return am_fail(ARMOEDE_EINVAL, "na_tokens is NULL but n_na_tokens > 0");
     if (o.columns == NULL && o.types) return am_fail(ARMOEDE_EINVAL, "types given without columns");
 
+    if (ntypes && (o.columns || !names || !types)) return am_fail(ARMOEDE_EINVAL, "am_read_csv: types by name are for a read of all columns");
     reader r;
     memset(&r, 0, sizeof r);
     r.path = path;
+    r.ov_names = names;
+    r.ov_types = types;
+    r.n_ov = ntypes;
     r.dec = o.decimal ? o.decimal : '.';
     if (o.na_tokens) { r.na = o.na_tokens; r.nna = o.n_na_tokens; }
     else { r.na = default_na; r.nna = 4; }

@@ -91,6 +91,11 @@ struct armoede_table {
     uint32_t *lines;               /* line of each row when not row + 2, else NULL */
 };
 
+/* armoede_table_read_csv of all columns, with the types of the columns named
+ * in names[0..ntypes) given (the others inferred); a name not in the header
+ * is ENOTFOUND. */
+AM_HIDDEN int am_read_csv(const char *path, const armoede_read_options *opts, const char *const *names,
+                          const armoede_type *types, size_t ntypes, armoede_table **out);
 AM_HIDDEN int am_table_find(const armoede_table *t, const char *name); /* index or -1 */
 /* Append a column taking ownership of data (NULL data allowed for nrows == 0). */
 AM_HIDDEN int am_table_push(armoede_table *t, const char *name, int type, void *data, int owned,

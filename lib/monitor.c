@@ -1,7 +1,9 @@
 /* The monitor: a configuration file run end to end (read, compute,
- * protect, write). See docs/config.md for the language.
+ * protect, write). The sections of the language are handled here; the
+ * `type = ...` of each [indicator NAME] by its family's kinds (monitor.h).
+ * See docs/config.md for the language.
  * SPDX-License-Identifier: GPL-3.0-or-later */
-#include "config.h"
+#include "monitor.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -10,10 +12,46 @@
 #include <sys/stat.h>
 
 typedef struct {
+    char *name;
+    armoede_table *t;
+} mon_table;
+
+struct am_mon {
     am_cfg *cfg;
     const char *out_dir;
-    char pathbuf[4096];
-} mon;
+    char **strs; /* strings handed out (resolved paths) */
+    size_t nstrs, capstrs;
+    armoede_norms *norms;
+    armoede_impact_options pop;
+    am_cfg_section *in, *colsec;
+    char **want; /* main [input] columns asked for, and their types */
+    armoede_type *want_type;
+    size_t nwant, capwant;
+    armoede_table *input;
+    mon_table *tables;
+    size_t ntables, captables;
+};
+
+/* The families, in the order their kinds are looked up. */
+static const am_mon_kind *const families[] = {
+    am_mon_kinds_impact,
+#ifdef AM_HAVE_MONITOR_MEASURES
+    am_mon_kinds_measures,
+#endif
+#ifdef AM_HAVE_MONITOR_SURVEY
+    am_mon_kinds_survey,
+#endif
+#ifdef AM_HAVE_MONITOR_OUTCOME
+    am_mon_kinds_outcome,
+#endif
+#ifdef AM_HAVE_MONITOR_PROCESS
+    am_mon_kinds_process,
+#endif
+};
+#define NFAMILIES (sizeof families / sizeof *families)
+
+static const char *const sections_known[] = {"monitor", "input", "columns", "types", "norms", "norm_types",
+                                             "population", "table", "indicator", "disclosure", "output"};
 
 static const char *sec_label(const am_cfg_section *s, char *buf, size_t n)
 {
@@ -21,12 +59,17 @@ static const char *sec_label(const am_cfg_section *s, char *buf, size_t n)
     return buf;
 }
 
-static int bad(mon *m, unsigned long line, const char *fmt, const char *a, const char *b)
+int am_mon_bad(am_mon *m, unsigned long line, const char *fmt, ...)
 {
     char msg[1024];
-    snprintf(msg, sizeof msg, fmt, a, b);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
     return am_fail(ARMOEDE_ECONFIG, "%s:%lu: %s", m->cfg->path, line, msg);
 }
+
+const char *am_mon_path(const am_mon *m) { return m->cfg->path; }
 
 /* Make the directories above path (mkdir -p of its dirname). */
 static int make_parents(const char *path)
@@ -72,163 +115,434 @@ static void tidy_path(char *s)
     strcpy(s, out);
 }
 
+/* Grow array p to hold need elements: 1 on success, 0 (p unchanged) without memory. */
+static int grow_(void **p, size_t *cap, size_t need, size_t elem)
+{
+    void *q = am_grow(*p, cap, need, elem);
+    if (!q) return 0;
+    *p = q;
+    return 1;
+}
+#define GROW(p, cap, need) grow_((void **)&(p), &(cap), (need), sizeof *(p))
+
+static const char *keep(am_mon *m, const char *s)
+{
+    char *x = am_strdup(s);
+    if (!x || !GROW(m->strs, m->capstrs, m->nstrs + 1)) {
+        free(x);
+        am_fail(ARMOEDE_ENOMEM, "out of memory");
+        return NULL;
+    }
+    m->strs[m->nstrs++] = x;
+    return x;
+}
+
 /* Path relative to the config file's directory. */
-static const char *resolve(mon *m, const char *p, char *buf, size_t n)
+const char *am_mon_resolve(am_mon *m, const char *p)
 {
-    if (p[0] == '/') snprintf(buf, n, "%s", p);
-    else snprintf(buf, n, "%s%s", m->cfg->dir, p);
-    if (n >= 4096) tidy_path(buf);
-    return buf;
+    char buf[4096];
+    if (p[0] == '/') snprintf(buf, sizeof buf, "%s", p);
+    else snprintf(buf, sizeof buf, "%s%s", m->cfg->dir, p);
+    tidy_path(buf);
+    return keep(m, buf);
 }
 
-static const char *resolve_out(mon *m, const char *p, char *buf, size_t n)
+/* An output path: resolved, or moved into out_dir when one is given. */
+static const char *resolve_out(am_mon *m, const char *p)
 {
-    if (!m->out_dir) return resolve(m, p, buf, n);
+    if (!m->out_dir) return am_mon_resolve(m, p);
     const char *base = strrchr(p, '/');
-    base = base ? base + 1 : p;
-    snprintf(buf, n, "%s/%s", m->out_dir, base);
-    return buf;
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s/%s", m->out_dir, base ? base + 1 : p);
+    return keep(m, buf);
 }
 
-static int get_bool(mon *m, am_cfg_section *s, const char *key, int *v)
+int am_mon_bool(am_mon *m, am_cfg_section *s, const char *key, int *v)
 {
     unsigned long line;
     const char *x = am_cfg_get(s, key, &line);
     if (!x) return 0;
     if (!strcmp(x, "yes") || !strcmp(x, "true") || !strcmp(x, "on") || !strcmp(x, "1")) *v = 1;
     else if (!strcmp(x, "no") || !strcmp(x, "false") || !strcmp(x, "off") || !strcmp(x, "0")) *v = 0;
-    else return bad(m, line, "%s must be yes or no, not '%s'", key, x);
+    else return am_mon_bad(m, line, "%s must be yes or no, not '%s'", key, x);
     return 0;
 }
 
-static int get_int(mon *m, am_cfg_section *s, const char *key, int lo, int hi, int *v)
+int am_mon_int(am_mon *m, am_cfg_section *s, const char *key, int lo, int hi, int *v)
 {
     unsigned long line;
     const char *x = am_cfg_get(s, key, &line);
     if (!x) return 0;
     int64_t y;
-    if (am_parse_int(x, strlen(x), &y) || y < lo || y > hi) {
-        char range[64];
-        snprintf(range, sizeof range, "a whole number from %d to %d", lo, hi);
-        char msg[256];
-        snprintf(msg, sizeof msg, "%s must be %s", key, range);
-        return bad(m, line, "%s, not '%s'", msg, x);
-    }
+    if (am_parse_int(x, strlen(x), &y) || y < lo || y > hi)
+        return am_mon_bad(m, line, "%s must be a whole number from %d to %d, not '%s'", key, lo, hi, x);
     *v = (int)y;
     return 0;
 }
 
-static am_cfg_section *find_sec(am_cfg *c, const char *kind)
+int am_mon_real(am_mon *m, am_cfg_section *s, const char *key, double lo, double hi, double *v)
 {
-    for (size_t i = 0; i < c->nsec; i++) if (!strcmp(c->sec[i].kind, kind)) return &c->sec[i];
+    unsigned long line;
+    const char *x = am_cfg_get(s, key, &line);
+    if (!x) return 0;
+    double y;
+    if (am_parse_real(x, strlen(x), '.', &y) || !(y >= lo && y <= hi))
+        return am_mon_bad(m, line, "%s must be a number from %g to %g, not '%s'", key, lo, hi, x);
+    *v = y;
+    return 0;
+}
+
+int am_mon_list(am_mon *m, am_cfg_section *s, const char *key, char ***items, int *n)
+{
+    (void)m;
+    *items = NULL;
+    *n = -1;
+    const char *x = am_cfg_get(s, key, NULL);
+    if (!x) return 0;
+    if ((*n = am_cfg_list(x, items)) < 0) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    return 0;
+}
+
+int am_mon_pcts(am_mon *m, am_cfg_section *s, const char *key, double *v, size_t max, size_t *n)
+{
+    unsigned long line;
+    const char *x = am_cfg_get(s, key, &line);
+    if (!x) return 0;
+    char **l;
+    int k = am_cfg_list(x, &l);
+    if (k < 0) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    int rc = 0;
+    if (k == 0 || (size_t)k > max)
+        rc = am_mon_bad(m, line, "%s: 1 to %zu percentages, e.g. 110, 120", key, max);
+    for (int i = 0; i < k && !rc; i++) {
+        size_t len = strlen(l[i]);
+        if (len && l[i][len - 1] == '%') len--;
+        double pct;
+        if (am_parse_real(l[i], len, '.', &pct) || !(pct > 0 && pct <= 10000))
+            rc = am_mon_bad(m, line, "%s: '%s' is not a percentage (e.g. 110)", key, l[i]);
+        v[i] = pct / 100.0;
+    }
+    am_cfg_list_free(l, k);
+    if (!rc) *n = (size_t)k;
+    return rc;
+}
+
+static am_cfg_section *find_sec(am_cfg *c, const char *kind, const char *name)
+{
+    for (size_t i = 0; i < c->nsec; i++)
+        if (!strcmp(c->sec[i].kind, kind) && (!name || !strcmp(c->sec[i].name, name))) return &c->sec[i];
     return NULL;
 }
 
-/* Population rules shared by [population] and each [indicator]. */
-static int population(mon *m, am_cfg_section *s, armoede_impact_options *o)
+int am_mon_want(am_mon *m, const char *col, int type, unsigned long line)
+{
+    if (!m->in) return am_mon_bad(m, line, "this indicator reads the main data: the config needs an [input] section");
+    if (!col) return 0;
+    for (size_t i = 0; i < m->nwant; i++)
+        if (!strcmp(m->want[i], col)) {
+            if (m->want_type[i] == ARMOEDE_TYPE_AUTO) m->want_type[i] = (armoede_type)type;
+            return 0;
+        }
+    if (!GROW(m->want, m->capwant, m->nwant + 1)) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    armoede_type *wt = realloc(m->want_type, m->capwant * sizeof *wt);
+    if (!wt) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    m->want_type = wt;
+    if (!(m->want[m->nwant] = am_strdup(col))) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    m->want_type[m->nwant++] = (armoede_type)type;
+    return 0;
+}
+
+armoede_table *am_mon_input(am_mon *m) { return m->input; }
+const armoede_norms *am_mon_norms(const am_mon *m) { return m->norms; }
+const armoede_impact_options *am_mon_population(const am_mon *m) { return &m->pop; }
+
+/* separator, decimal and na of [input] or [table NAME] into ro; *na holds
+ * the token list (free with am_cfg_list_free(*na, *nna)). */
+static int read_format(am_mon *m, am_cfg_section *s, armoede_read_options *ro, char ***na, int *nna)
+{
+    unsigned long line;
+    const char *v = am_cfg_get(s, "separator", &line);
+    if (v) {
+        if (!strcmp(v, "auto")) ro->separator = 0;
+        else if (!strcmp(v, ",") || !strcmp(v, "comma")) ro->separator = ',';
+        else if (!strcmp(v, ";") || !strcmp(v, "semicolon")) ro->separator = ';';
+        else if (!strcmp(v, "tab")) ro->separator = '\t';
+        else return am_mon_bad(m, line, "separator must be auto, comma, semicolon or tab, not '%s'", v);
+    }
+    v = am_cfg_get(s, "decimal", &line);
+    if (v) {
+        if (!strcmp(v, ".") || !strcmp(v, "point")) ro->decimal = '.';
+        else if (!strcmp(v, ",") || !strcmp(v, "comma")) ro->decimal = ',';
+        else return am_mon_bad(m, line, "decimal must be point or comma, not '%s'", v);
+    }
+    v = am_cfg_get(s, "na", &line);
+    if (v) {
+        if ((*nna = am_cfg_list(v, na)) < 0) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+        static const char *const none[] = {NULL};
+        ro->na_tokens = *na ? (const char *const *)*na : none;
+        ro->n_na_tokens = (size_t)*nna;
+    }
+    return 0;
+}
+
+static int type_of(const char *v, armoede_type *ty)
+{
+    if (!strcmp(v, "integer")) *ty = ARMOEDE_TYPE_INT;
+    else if (!strcmp(v, "real")) *ty = ARMOEDE_TYPE_REAL;
+    else if (!strcmp(v, "categorical")) *ty = ARMOEDE_TYPE_CAT;
+    else if (!strcmp(v, "date")) *ty = ARMOEDE_TYPE_DATE;
+    else return -1;
+    return 0;
+}
+
+/* A read error said again with the config line that named the file. */
+static int at_line(am_mon *m, int rc, unsigned long line)
+{
+    char msg[1024];
+    snprintf(msg, sizeof msg, "%s", armoede_last_error());
+    return am_fail(rc, "%s:%lu: %s", m->cfg->path, line, msg);
+}
+
+int am_mon_table(am_mon *m, const char *name, unsigned long line, armoede_table **t)
+{
+    *t = NULL;
+    for (size_t i = 0; i < m->ntables; i++)
+        if (!strcmp(m->tables[i].name, name)) { *t = m->tables[i].t; return 0; }
+    am_cfg_section *s = find_sec(m->cfg, "table", name);
+    if (!s) return am_mon_bad(m, line, "there is no [table %s] section", name);
+    unsigned long fl;
+    const char *file = am_cfg_get(s, "file", &fl);
+    if (!file) return am_mon_bad(m, s->at, "[table %s] needs file = <csv or csv.gz>", name);
+    armoede_read_options ro = ARMOEDE_READ_OPTIONS_INIT;
+    char **na = NULL;
+    int nna = -1, rc = read_format(m, s, &ro, &na, &nna);
+    /* integer = a, b / real = ... / categorical = ... / date = ... */
+    static const char *const tkeys[] = {"integer", "real", "categorical", "date"};
+    const char **names = NULL;
+    armoede_type *types = NULL;
+    size_t nt = 0, cap = 0;
+    for (size_t k = 0; k < 4 && !rc; k++) {
+        char **l;
+        int n;
+        if ((rc = am_mon_list(m, s, tkeys[k], &l, &n))) break;
+        for (int i = 0; i < n && !rc; i++) {
+            size_t c2 = cap;
+            if (!GROW(names, cap, nt + 1)) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
+            if (cap != c2) {
+                armoede_type *q = realloc(types, cap * sizeof *q);
+                if (!q) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
+                types = q;
+            }
+            names[nt] = keep(m, l[i]);
+            if (!names[nt]) { rc = ARMOEDE_ENOMEM; break; }
+            type_of(tkeys[k], &types[nt++]);
+        }
+        am_cfg_list_free(l, n);
+    }
+    const char *path = rc ? NULL : am_mon_resolve(m, file);
+    if (!rc && !path) rc = ARMOEDE_ENOMEM;
+    if (!rc && (rc = am_cfg_unused(m->cfg, s)) == 0) {
+        armoede_table *x = NULL;
+        rc = am_read_csv(path, &ro, names, types, nt, &x);
+        if (rc) rc = at_line(m, rc, fl);
+        else if (!GROW(m->tables, m->captables, m->ntables + 1) ||
+                 !(m->tables[m->ntables].name = am_strdup(name))) {
+            armoede_table_free(x);
+            rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+        } else {
+            m->tables[m->ntables++].t = x;
+            *t = x;
+        }
+    }
+    if (nna > 0) am_cfg_list_free(na, nna);
+    free(names);
+    free(types);
+    return rc;
+}
+
+/* Population rules shared by [population] and each impact [indicator]. */
+int am_mon_population_keys(am_mon *m, am_cfg_section *s, armoede_impact_options *o)
 {
     int rc;
-    if ((rc = get_bool(m, s, "whole_year", &o->filter_whole_year)) ||
-        (rc = get_bool(m, s, "student", &o->filter_student)) ||
-        (rc = get_bool(m, s, "institutional", &o->filter_institutional)))
+    if ((rc = am_mon_bool(m, s, "whole_year", &o->filter_whole_year)) ||
+        (rc = am_mon_bool(m, s, "student", &o->filter_student)) ||
+        (rc = am_mon_bool(m, s, "institutional", &o->filter_institutional)))
         return rc;
     unsigned long line;
     const char *x = am_cfg_get(s, "negative_income", &line);
     if (x) {
         if (!strcmp(x, "exclude")) o->negative_income = ARMOEDE_NEGATIVE_EXCLUDE;
         else if (!strcmp(x, "include")) o->negative_income = ARMOEDE_NEGATIVE_INCLUDE;
-        else return bad(m, line, "%s must be exclude or include, not '%s'", "negative_income", x);
+        else return am_mon_bad(m, line, "negative_income must be exclude or include, not '%s'", x);
     }
-    x = am_cfg_get(s, "wealth_limit", &line);
-    if (x && (am_parse_real(x, strlen(x), '.', &o->wealth_limit) || o->wealth_limit < 0))
-        return bad(m, line, "%s must be a number >= 0, not '%s'", "wealth_limit", x);
-    return 0;
+    return am_mon_real(m, s, "wealth_limit", 0, 1e15, &o->wealth_limit);
+}
+
+/* The main [input], with the columns of [columns] (typed by role), those
+ * the indicators asked for, and [types]. */
+static int load_input(am_mon *m)
+{
+    am_cfg *c = m->cfg;
+    unsigned long fl;
+    const char *file = am_cfg_get(m->in, "file", &fl);
+    if (!file) return am_mon_bad(m, m->in->at, "[input] needs file = <csv or csv.gz>");
+    armoede_read_options ro = ARMOEDE_READ_OPTIONS_INIT;
+    char **na = NULL;
+    int nna = -1, rc = read_format(m, m->in, &ro, &na, &nna);
+    if (!rc) rc = am_cfg_unused(c, m->in);
+    am_cfg_section *ts = find_sec(c, "types", NULL);
+    size_t cap = m->colsec->n + m->nwant + (ts ? ts->n : 0) + 1, ncols = 0;
+    const char **cols = calloc(cap, sizeof *cols);
+    armoede_type *types = calloc(cap, sizeof *types);
+    if (!rc && (!cols || !types)) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (size_t k = 0; k < m->colsec->n && !rc; k++) {
+        m->colsec->used[k] = 1;
+        int role = armoede_role_from_name(m->colsec->key[k]);
+        if (role < 0) {
+            rc = am_mon_bad(m, m->colsec->line[k], "'%s' is not a role (see docs/config.md: person_id, household_id, year, income, ...)", m->colsec->key[k]);
+            break;
+        }
+        size_t j;
+        for (j = 0; j < ncols; j++) if (!strcmp(cols[j], m->colsec->val[k])) break;
+        if (j < ncols) continue;
+        armoede_type ty = ARMOEDE_TYPE_AUTO;
+        switch (role) {
+        case ARMOEDE_ROLE_INCOME: case ARMOEDE_ROLE_NORM: case ARMOEDE_ROLE_RATIO_PCT:
+        case ARMOEDE_ROLE_WEIGHT: case ARMOEDE_ROLE_WEALTH: ty = ARMOEDE_TYPE_REAL; break;
+        case ARMOEDE_ROLE_HOUSEHOLD_TYPE: case ARMOEDE_ROLE_AGE_BAND: case ARMOEDE_ROLE_AREA:
+        case ARMOEDE_ROLE_INCOME_SOURCE: ty = ARMOEDE_TYPE_CAT; break;
+        case ARMOEDE_ROLE_PERSON_ID: case ARMOEDE_ROLE_HOUSEHOLD_ID: ty = ARMOEDE_TYPE_AUTO; break;
+        default: ty = ARMOEDE_TYPE_INT; break;
+        }
+        cols[ncols] = m->colsec->val[k];
+        types[ncols++] = ty;
+    }
+    for (size_t i = 0; i < m->nwant && !rc; i++) {
+        size_t j;
+        for (j = 0; j < ncols; j++) if (!strcmp(cols[j], m->want[i])) break;
+        if (j == ncols) { cols[ncols] = m->want[i]; types[ncols++] = m->want_type[i]; }
+        else if (types[j] == ARMOEDE_TYPE_AUTO) types[j] = m->want_type[i];
+    }
+    for (size_t k = 0; ts && k < ts->n && !rc; k++) {
+        ts->used[k] = 1;
+        armoede_type ty;
+        if (type_of(ts->val[k], &ty)) { rc = am_mon_bad(m, ts->line[k], "type must be integer, real, categorical or date, not '%s'", ts->val[k]); break; }
+        size_t j;
+        for (j = 0; j < ncols; j++) if (!strcmp(cols[j], ts->key[k])) break;
+        if (j == ncols) cols[ncols++] = ts->key[k];
+        types[j] = ty;
+    }
+    if (!rc) {
+        ro.columns = cols;
+        ro.types = types;
+        ro.n_columns = ncols;
+        const char *path = am_mon_resolve(m, file);
+        if (!path) rc = ARMOEDE_ENOMEM;
+        else if ((rc = armoede_table_read_csv(path, &ro, &m->input))) rc = at_line(m, rc, fl);
+    }
+    for (size_t k = 0; k < m->colsec->n && !rc; k++) {
+        rc = armoede_table_set_role(m->input, (armoede_role)armoede_role_from_name(m->colsec->key[k]), m->colsec->val[k]);
+        if (rc) rc = at_line(m, rc, m->colsec->line[k]);
+    }
+    if (nna > 0) am_cfg_list_free(na, nna);
+    free(cols);
+    free(types);
+    return rc;
 }
 
 typedef struct {
-    char *name;
-    int kind; /* 0 minima, 1 durations, 2 flows */
-    armoede_impact_options o;
-    double thr[32];
-    int ks[64];
-    char **by, **margins;
-    int nby, nmargins;
+    const char *name;
+    const am_mon_kind *kind;
+    void *state;
 } item;
 
-static const char *const sections_known[] = {"monitor", "input", "columns", "types", "norms", "norm_types",
-                                             "population", "indicator", "disclosure", "output"};
+/* Every known type, for the message about an unknown one. */
+static void kind_list(char *buf, size_t n)
+{
+    size_t k = 0;
+    buf[0] = '\0';
+    for (size_t f = 0; f < NFAMILIES; f++)
+        for (const am_mon_kind *x = families[f]; x->type && k < n; x++) {
+            int w = snprintf(buf + k, n - k, "%s%s", k ? ", " : "", x->type);
+            if (w < 0) break;
+            k += (size_t)w;
+        }
+}
+
+static const am_mon_kind *kind_of(const char *type)
+{
+    for (size_t f = 0; f < NFAMILIES; f++)
+        for (const am_mon_kind *x = families[f]; x->type; x++)
+            if (!strcmp(x->type, type)) return x;
+    return NULL;
+}
 
 int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **out)
 {
     if (out) *out = NULL;
     if (!path) return am_fail(ARMOEDE_EINVAL, "armoede_monitor_run: path is NULL");
     am_gsl_guard();
-    mon m;
-    memset(&m, 0, sizeof m);
-    m.out_dir = out_dir;
-    int rc = am_cfg_read(path, &m.cfg);
+    am_mon mon, *m = &mon;
+    memset(m, 0, sizeof *m);
+    m->out_dir = out_dir;
+    armoede_impact_options_init(&m->pop);
+    int rc = am_cfg_read(path, &m->cfg);
     if (rc) return rc;
-    am_cfg *c = m.cfg;
-    char lab[256], buf[4096];
-    armoede_table *t = NULL;
-    armoede_norms *norms = NULL;
+    am_cfg *c = m->cfg;
+    char lab[256];
     armoede_result *all = NULL;
     item *items = NULL;
     size_t nitems = 0;
-    char **na = NULL;
-    int nna = -1;
-    const char **cols = NULL;
-    armoede_type *types = NULL;
-    size_t ncols = 0;
 
     for (size_t i = 0; i < c->nsec && !rc; i++) {
         size_t k;
         for (k = 0; k < sizeof sections_known / sizeof *sections_known; k++)
             if (!strcmp(c->sec[i].kind, sections_known[k])) break;
         if (k == sizeof sections_known / sizeof *sections_known)
-            rc = bad(&m, c->sec[i].at, "unknown section %s%s", sec_label(&c->sec[i], lab, sizeof lab), "");
-        else if (strcmp(c->sec[i].kind, "indicator") != 0)
+            rc = am_mon_bad(m, c->sec[i].at, "unknown section %s", sec_label(&c->sec[i], lab, sizeof lab));
+        else
             for (size_t j = 0; j < i && !rc; j++)
-                if (!strcmp(c->sec[j].kind, c->sec[i].kind))
-                    rc = bad(&m, c->sec[i].at, "section [%s] appears twice%s", c->sec[i].kind, "");
+                if (!strcmp(c->sec[j].kind, c->sec[i].kind) && !strcmp(c->sec[j].name, c->sec[i].name))
+                    rc = am_mon_bad(m, c->sec[i].at, "section %s appears twice", sec_label(&c->sec[i], lab, sizeof lab));
     }
-    am_cfg_section *in = rc ? NULL : find_sec(c, "input");
-    if (!rc && !in) rc = am_fail(ARMOEDE_ECONFIG, "%s: no [input] section (it names the data file)", c->path);
-    am_cfg_section *colsec = rc ? NULL : find_sec(c, "columns");
-    if (!rc && !colsec) rc = am_fail(ARMOEDE_ECONFIG, "%s: no [columns] section (it maps your column names to roles)", c->path);
     if (rc) goto done;
-
-    if (!find_sec(c, "output")) { rc = am_fail(ARMOEDE_ECONFIG, "%s: no [output] section (csv = ..., json = ...)", c->path); goto done; }
+    m->in = find_sec(c, "input", NULL);
+    m->colsec = find_sec(c, "columns", NULL);
+    if (m->in && !m->colsec) { rc = am_fail(ARMOEDE_ECONFIG, "%s: [input] without a [columns] section (it maps your column names to roles)", c->path); goto done; }
+    if (!m->in && m->colsec) { rc = am_mon_bad(m, m->colsec->at, "[columns] without an [input] section (it names the data file)"); goto done; }
+    if (!find_sec(c, "output", NULL)) { rc = am_fail(ARMOEDE_ECONFIG, "%s: no [output] section (csv = ..., json = ...)", c->path); goto done; }
 
     /* [monitor] */
-    am_cfg_section *ms = find_sec(c, "monitor");
+    am_cfg_section *ms = find_sec(c, "monitor", NULL);
     if (ms) { am_cfg_get(ms, "title", NULL); am_cfg_get(ms, "description", NULL); if ((rc = am_cfg_unused(c, ms))) goto done; }
 
     /* the impact defaults of [population] */
-    armoede_impact_options base = ARMOEDE_IMPACT_OPTIONS_INIT;
-    am_cfg_section *ps = find_sec(c, "population");
-    if (ps && ((rc = population(&m, ps, &base)) || (rc = am_cfg_unused(c, ps)))) goto done;
+    am_cfg_section *ps = find_sec(c, "population", NULL);
+    if (ps && ((rc = am_mon_population_keys(m, ps, &m->pop)) || (rc = am_cfg_unused(c, ps)))) goto done;
 
     /* [norms] and [norm_types] */
-    am_cfg_section *ns = find_sec(c, "norms");
+    am_cfg_section *ns = find_sec(c, "norms", NULL);
     if (ns) {
         unsigned long line;
         const char *f = am_cfg_get(ns, "file", &line);
-        if (!f) { rc = bad(&m, ns->at, "[norms] needs file = <norms csv>%s%s", "", ""); goto done; }
-        if ((rc = armoede_norms_read_csv(resolve(&m, f, buf, sizeof buf), &norms))) goto done;
+        if (!f) { rc = am_mon_bad(m, ns->at, "[norms] needs file = <norms csv>"); goto done; }
+        const char *p = am_mon_resolve(m, f);
+        if (!p) { rc = ARMOEDE_ENOMEM; goto done; }
+        if ((rc = armoede_norms_read_csv(p, &m->norms))) { rc = at_line(m, rc, line); goto done; }
         if ((rc = am_cfg_unused(c, ns))) goto done;
+        m->pop.norms = m->norms;
     }
-    am_cfg_section *nts = find_sec(c, "norm_types");
+    am_cfg_section *nts = find_sec(c, "norm_types", NULL);
     if (nts) {
-        if (!norms) { rc = bad(&m, nts->at, "[norm_types] needs a [norms] section%s%s", "", ""); goto done; }
+        if (!m->norms) { rc = am_mon_bad(m, nts->at, "[norm_types] needs a [norms] section"); goto done; }
         for (size_t k = 0; k < nts->n && !rc; k++) {
             nts->used[k] = 1;
-            rc = armoede_norms_map_type(norms, nts->key[k], nts->val[k]);
+            if ((rc = armoede_norms_map_type(m->norms, nts->key[k], nts->val[k]))) rc = at_line(m, rc, nts->line[k]);
         }
         if (rc) goto done;
     }
 
-    /* [indicator ...] */
+    /* [indicator ...]: parse them all before reading any data */
     for (size_t i = 0; i < c->nsec; i++) if (!strcmp(c->sec[i].kind, "indicator")) nitems++;
     if (!nitems) { rc = am_fail(ARMOEDE_ECONFIG, "%s: no [indicator NAME] section: nothing to compute", c->path); goto done; }
     items = calloc(nitems, sizeof *items);
@@ -237,183 +551,25 @@ int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **
     for (size_t i = 0; i < c->nsec && !rc; i++) {
         am_cfg_section *s = &c->sec[i];
         if (strcmp(s->kind, "indicator")) continue;
-        item *it = &items[nitems++];
-        it->name = s->name;
-        it->o = base;
-        it->o.norms = norms;
+        if (!*s->name) { rc = am_mon_bad(m, s->at, "an [indicator] needs a name: [indicator NAME]"); break; }
         unsigned long line;
         const char *ty = am_cfg_get(s, "type", &line);
-        if (!ty) { rc = bad(&m, s->at, "%s needs type = minima, durations or flows%s", sec_label(s, lab, sizeof lab), ""); break; }
-        if (!strcmp(ty, "minima")) it->kind = 0;
-        else if (!strcmp(ty, "durations")) it->kind = 1;
-        else if (!strcmp(ty, "flows")) it->kind = 2;
-        else { rc = bad(&m, line, "type must be minima, durations or flows, not '%s'%s", ty, ""); break; }
-        const char *v = am_cfg_get(s, "thresholds", &line);
-        if (v) {
-            char **l;
-            int n = am_cfg_list(v, &l);
-            if (n < 0) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
-            if (n == 0 || n > 30) { am_cfg_list_free(l, n); rc = bad(&m, line, "thresholds: 1 to 30 percentages, e.g. 110, 120%s%s", "", ""); break; }
-            for (int k = 0; k < n && !rc; k++) {
-                size_t len = strlen(l[k]);
-                if (len && l[k][len - 1] == '%') len--;
-                double pct;
-                if (am_parse_real(l[k], len, '.', &pct) || !(pct > 0 && pct <= 10000))
-                    rc = bad(&m, line, "threshold '%s' is not a percentage of the minimum (e.g. 110)%s", l[k], "");
-                it->thr[k] = pct / 100.0;
-            }
-            am_cfg_list_free(l, n);
-            if (rc) break;
-            it->o.thresholds = it->thr;
-            it->o.n_thresholds = (size_t)n;
-        }
-        v = am_cfg_get(s, "units", &line);
-        if (v) {
-            char **l;
-            int n = am_cfg_list(v, &l);
-            if (n < 0) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
-            it->o.units = 0;
-            for (int k = 0; k < n && !rc; k++) {
-                if (!strcmp(l[k], "households")) it->o.units |= ARMOEDE_UNIT_HOUSEHOLDS;
-                else if (!strcmp(l[k], "persons")) it->o.units |= ARMOEDE_UNIT_PERSONS;
-                else if (!strcmp(l[k], "minors")) it->o.units |= ARMOEDE_UNIT_MINORS;
-                else rc = bad(&m, line, "unit '%s' is not households, persons or minors%s", l[k], "");
-            }
-            am_cfg_list_free(l, n);
-            if (rc) break;
-        }
-        v = am_cfg_get(s, "by", &line);
-        if (v && (it->nby = am_cfg_list(v, &it->by)) < 0) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
-        v = am_cfg_get(s, "margins", &line);
-        if (v && (it->nmargins = am_cfg_list(v, &it->margins)) < 0) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
-        it->o.by = (const char *const *)it->by;
-        it->o.n_by = it->nby > 0 ? (size_t)it->nby : 0;
-        it->o.margins = (const char *const *)it->margins;
-        it->o.n_margins = it->nmargins > 0 ? (size_t)it->nmargins : 0;
-        v = am_cfg_get(s, "durations", &line);
-        if (v) {
-            char **l;
-            int n = am_cfg_list(v, &l);
-            if (n < 0) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); break; }
-            if (n == 0 || n > 64) { am_cfg_list_free(l, n); rc = bad(&m, line, "durations: 1 to 64 numbers of years%s%s", "", ""); break; }
-            for (int k = 0; k < n && !rc; k++) {
-                int64_t y;
-                if (am_parse_int(l[k], strlen(l[k]), &y) || y < 1 || y > 100)
-                    rc = bad(&m, line, "duration '%s' is not a number of years from 1 to 100%s", l[k], "");
-                it->ks[k] = (int)y;
-            }
-            am_cfg_list_free(l, n);
-            if (rc) break;
-            it->o.durations = it->ks;
-            it->o.n_durations = (size_t)n;
-        }
-        v = am_cfg_get(s, "level", &line);
-        if (v) {
-            if (!strcmp(v, "person")) it->o.level = ARMOEDE_LEVEL_PERSON;
-            else if (!strcmp(v, "household")) it->o.level = ARMOEDE_LEVEL_HOUSEHOLD;
-            else { rc = bad(&m, line, "level must be person or household, not '%s'%s", v, ""); break; }
-        }
-        if ((rc = get_bool(&m, s, "cbs_denominator", &it->o.cbs_denominator)) ||
-            (rc = get_int(&m, s, "bridge_gaps", 0, 10, &it->o.bridge_gaps)) ||
-            (rc = get_int(&m, s, "relapse_years", 1, 50, &it->o.relapse_years)) ||
-            (rc = get_int(&m, s, "threads", 0, 256, &it->o.nthreads)) ||
-            (rc = population(&m, s, &it->o)) || (rc = am_cfg_unused(c, s)))
-            break;
+        char known[1024];
+        kind_list(known, sizeof known);
+        if (!ty) { rc = am_mon_bad(m, s->at, "%s needs type = one of: %s", sec_label(s, lab, sizeof lab), known); break; }
+        item *it = &items[nitems++];
+        it->name = s->name;
+        it->kind = kind_of(ty);
+        if (!it->kind) { rc = am_mon_bad(m, line, "type '%s' is not one of: %s", ty, known); break; }
+        if ((rc = it->kind->parse(m, s, &it->state)) == 0) rc = am_cfg_unused(c, s);
     }
     if (rc) goto done;
+    for (size_t i = 0; i < c->nsec && !rc; i++)
+        if (!strcmp(c->sec[i].kind, "table") && !am_cfg_get(&c->sec[i], "file", NULL))
+            rc = am_mon_bad(m, c->sec[i].at, "[table %s] needs file = <csv or csv.gz>", c->sec[i].name);
+    if (rc) goto done;
 
-    /* [input], [columns], [types]: load only the columns needed */
-    {
-        unsigned long line;
-        const char *file = am_cfg_get(in, "file", &line);
-        if (!file) { rc = bad(&m, in->at, "[input] needs file = <csv or csv.gz>%s%s", "", ""); goto done; }
-        armoede_read_options ro = ARMOEDE_READ_OPTIONS_INIT;
-        const char *v = am_cfg_get(in, "separator", &line);
-        if (v) {
-            if (!strcmp(v, "auto")) ro.separator = 0;
-            else if (!strcmp(v, ",") || !strcmp(v, "comma")) ro.separator = ',';
-            else if (!strcmp(v, ";") || !strcmp(v, "semicolon")) ro.separator = ';';
-            else if (!strcmp(v, "tab")) ro.separator = '\t';
-            else { rc = bad(&m, line, "separator must be auto, comma, semicolon or tab, not '%s'%s", v, ""); goto done; }
-        }
-        v = am_cfg_get(in, "decimal", &line);
-        if (v) {
-            if (!strcmp(v, ".") || !strcmp(v, "point")) ro.decimal = '.';
-            else if (!strcmp(v, ",") || !strcmp(v, "comma")) ro.decimal = ',';
-            else { rc = bad(&m, line, "decimal must be point or comma, not '%s'%s", v, ""); goto done; }
-        }
-        v = am_cfg_get(in, "na", &line);
-        if (v) {
-            if ((nna = am_cfg_list(v, &na)) < 0) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); goto done; }
-            ro.na_tokens = (const char *const *)na;
-            ro.n_na_tokens = (size_t)nna;
-            if (!na) { static const char *const none[] = {NULL}; ro.na_tokens = none; }
-        }
-        if ((rc = am_cfg_unused(c, in))) goto done;
-        /* columns: roles first, then breakdowns */
-        size_t cap = colsec->n + 64;
-        for (size_t i = 0; i < nitems; i++) cap += (size_t)(items[i].nby > 0 ? items[i].nby : 0);
-        cols = calloc(cap, sizeof *cols);
-        types = calloc(cap, sizeof *types);
-        if (!cols || !types) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); goto done; }
-        am_cfg_section *ts = find_sec(c, "types");
-        for (size_t k = 0; k < colsec->n && !rc; k++) {
-            colsec->used[k] = 1;
-            int role = armoede_role_from_name(colsec->key[k]);
-            if (role < 0) {
-                rc = bad(&m, colsec->line[k], "'%s' is not a role (see docs/config.md: person_id, household_id, year, income, ...)%s", colsec->key[k], "");
-                break;
-            }
-            size_t j;
-            for (j = 0; j < ncols; j++) if (!strcmp(cols[j], colsec->val[k])) break;
-            if (j < ncols) continue;
-            armoede_type ty = ARMOEDE_TYPE_AUTO;
-            switch (role) {
-            case ARMOEDE_ROLE_INCOME: case ARMOEDE_ROLE_NORM: case ARMOEDE_ROLE_RATIO_PCT:
-            case ARMOEDE_ROLE_WEIGHT: case ARMOEDE_ROLE_WEALTH: ty = ARMOEDE_TYPE_REAL; break;
-            case ARMOEDE_ROLE_HOUSEHOLD_TYPE: case ARMOEDE_ROLE_AGE_BAND: case ARMOEDE_ROLE_AREA:
-            case ARMOEDE_ROLE_INCOME_SOURCE: ty = ARMOEDE_TYPE_CAT; break;
-            case ARMOEDE_ROLE_PERSON_ID: case ARMOEDE_ROLE_HOUSEHOLD_ID: ty = ARMOEDE_TYPE_AUTO; break;
-            default: ty = ARMOEDE_TYPE_INT; break;
-            }
-            cols[ncols] = colsec->val[k];
-            types[ncols++] = ty;
-        }
-        if (rc) goto done;
-        for (size_t i = 0; i < nitems; i++)
-            for (int b = 0; b < items[i].nby; b++) {
-                size_t j;
-                for (j = 0; j < ncols; j++) if (!strcmp(cols[j], items[i].by[b])) break;
-                if (j == ncols) { cols[ncols] = items[i].by[b]; types[ncols++] = ARMOEDE_TYPE_AUTO; }
-            }
-        if (ts) {
-            for (size_t k = 0; k < ts->n; k++) {
-                ts->used[k] = 1;
-                armoede_type ty;
-                if (!strcmp(ts->val[k], "integer")) ty = ARMOEDE_TYPE_INT;
-                else if (!strcmp(ts->val[k], "real")) ty = ARMOEDE_TYPE_REAL;
-                else if (!strcmp(ts->val[k], "categorical")) ty = ARMOEDE_TYPE_CAT;
-                else { rc = bad(&m, ts->line[k], "type must be integer, real or categorical, not '%s'%s", ts->val[k], ""); goto done; }
-                size_t j;
-                for (j = 0; j < ncols; j++) if (!strcmp(cols[j], ts->key[k])) break;
-                if (j == ncols) { cols[ncols] = ts->key[k]; ncols++; }
-                types[j] = ty;
-            }
-        }
-        ro.columns = cols;
-        ro.types = types;
-        ro.n_columns = ncols;
-        if ((rc = armoede_table_read_csv(resolve(&m, file, buf, sizeof buf), &ro, &t))) goto done;
-        for (size_t k = 0; k < colsec->n && !rc; k++) {
-            rc = armoede_table_set_role(t, (armoede_role)armoede_role_from_name(colsec->key[k]), colsec->val[k]);
-            if (rc) {
-                char msg[1024];
-                snprintf(msg, sizeof msg, "%s", armoede_last_error());
-                rc = am_fail(rc, "%s:%lu: %s", c->path, colsec->line[k], msg);
-            }
-        }
-        if (rc) goto done;
-    }
+    if (m->in && (rc = load_input(m))) goto done;
 
     /* compute */
     all = am_result_new();
@@ -421,9 +577,7 @@ int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **
     for (size_t i = 0; i < nitems && !rc; i++) {
         armoede_result *r = NULL;
         item *it = &items[i];
-        rc = it->kind == 0 ? armoede_minima(t, &it->o, &r) : it->kind == 1 ? armoede_durations(t, &it->o, &r)
-                                                                          : armoede_flows(t, &it->o, &r);
-        if (rc) {
+        if ((rc = it->kind->run(m, it->state, &r))) {
             char msg[1024];
             snprintf(msg, sizeof msg, "%s", armoede_last_error());
             rc = am_fail(rc, "[indicator %s]: %s", it->name, msg);
@@ -442,20 +596,28 @@ int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **
         armoede_result_free(r);
     }
     if (rc) goto done;
+    /* a [table] no indicator used is a mistake in the config */
+    for (size_t i = 0; i < c->nsec && !rc; i++) {
+        if (strcmp(c->sec[i].kind, "table")) continue;
+        size_t j;
+        for (j = 0; j < m->ntables; j++) if (!strcmp(m->tables[j].name, c->sec[i].name)) break;
+        if (j == m->ntables) rc = am_mon_bad(m, c->sec[i].at, "no indicator uses [table %s]", c->sec[i].name);
+    }
+    if (rc) goto done;
 
     /* [disclosure] */
     {
         armoede_sdc_options so = ARMOEDE_SDC_OPTIONS_INIT;
         int enabled = 1;
-        am_cfg_section *ds = find_sec(c, "disclosure");
-        if (ds && ((rc = get_bool(&m, ds, "enabled", &enabled)) || (rc = get_int(&m, ds, "min_n", 0, 1000000, &so.min_n)) ||
-                   (rc = get_bool(&m, ds, "secondary", &so.secondary)) || (rc = get_int(&m, ds, "round", 0, 10, &so.round_base)) ||
+        am_cfg_section *ds = find_sec(c, "disclosure", NULL);
+        if (ds && ((rc = am_mon_bool(m, ds, "enabled", &enabled)) || (rc = am_mon_int(m, ds, "min_n", 0, 1000000, &so.min_n)) ||
+                   (rc = am_mon_bool(m, ds, "secondary", &so.secondary)) || (rc = am_mon_int(m, ds, "round", 0, 10, &so.round_base)) ||
                    (rc = am_cfg_unused(c, ds))))
             goto done;
         if (so.round_base != 0 && so.round_base != 5 && so.round_base != 10) {
             unsigned long line;
             am_cfg_get(ds, "round", &line);
-            rc = bad(&m, line, "round must be 0, 5 or 10%s%s", "", "");
+            rc = am_mon_bad(m, line, "round must be 0, 5 or 10");
             goto done;
         }
         if (enabled) { if ((rc = armoede_sdc_apply(all, &so))) goto done; }
@@ -464,38 +626,36 @@ int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **
 
     /* [output] */
     {
-        am_cfg_section *os = find_sec(c, "output");
-        if (!os) { rc = am_fail(ARMOEDE_ECONFIG, "%s: no [output] section (csv = ..., json = ...)", c->path); goto done; }
+        am_cfg_section *os = find_sec(c, "output", NULL);
         armoede_write_options wo = ARMOEDE_WRITE_OPTIONS_INIT;
         wo.unprotected = 1; /* protection was decided above */
         unsigned long line;
         const char *f = am_cfg_get(os, "csv", &line);
         const char *g = am_cfg_get(os, "json", &line);
-        char b2[4096];
-        if (f && (rc = am_result_note(all, "output: %s", resolve_out(&m, f, b2, sizeof b2)))) goto done;
-        if (g && (rc = am_result_note(all, "output: %s", resolve_out(&m, g, b2, sizeof b2)))) goto done;
-        if (f && ((rc = make_parents(resolve_out(&m, f, buf, sizeof buf))) ||
-                  (rc = armoede_result_write_csv(all, buf, &wo)))) goto done;
-        if (g && ((rc = make_parents(resolve_out(&m, g, buf, sizeof buf))) ||
-                  (rc = armoede_result_write_json(all, buf, &wo)))) goto done;
-        if (!f && !g) { rc = bad(&m, os->at, "[output] names no file: set csv = ... and/or json = ...%s%s", "", ""); goto done; }
+        if (!f && !g) { rc = am_mon_bad(m, os->at, "[output] names no file: set csv = ... and/or json = ..."); goto done; }
         if ((rc = am_cfg_unused(c, os))) goto done;
+        const char *fp = f ? resolve_out(m, f) : NULL, *gp = g ? resolve_out(m, g) : NULL;
+        if ((f && !fp) || (g && !gp)) { rc = ARMOEDE_ENOMEM; goto done; }
+        if (fp && (rc = am_result_note(all, "output: %s", fp))) goto done;
+        if (gp && (rc = am_result_note(all, "output: %s", gp))) goto done;
+        if (fp && ((rc = make_parents(fp)) || (rc = armoede_result_write_csv(all, fp, &wo)))) goto done;
+        if (gp && ((rc = make_parents(gp)) || (rc = armoede_result_write_json(all, gp, &wo)))) goto done;
     }
 
 done:
-    if (items) {
-        for (size_t i = 0; i < nitems; i++) {
-            am_cfg_list_free(items[i].by, items[i].nby);
-            am_cfg_list_free(items[i].margins, items[i].nmargins);
-        }
-        free(items);
-    }
-    if (nna > 0) am_cfg_list_free(na, nna);
-    free(cols);
-    free(types);
-    armoede_table_free(t);
-    armoede_norms_free(norms);
-    am_cfg_free(m.cfg);
+    for (size_t i = 0; i < nitems; i++)
+        if (items[i].kind && items[i].kind->free) items[i].kind->free(items[i].state);
+    free(items);
+    for (size_t i = 0; i < m->nwant; i++) free(m->want[i]);
+    free(m->want);
+    free(m->want_type);
+    for (size_t i = 0; i < m->ntables; i++) { free(m->tables[i].name); armoede_table_free(m->tables[i].t); }
+    free(m->tables);
+    armoede_table_free(m->input);
+    armoede_norms_free(m->norms);
+    for (size_t i = 0; i < m->nstrs; i++) free(m->strs[i]);
+    free(m->strs);
+    am_cfg_free(m->cfg);
     if (rc) { armoede_result_free(all); return rc; }
     if (out) *out = all;
     else armoede_result_free(all);

@@ -74,6 +74,10 @@ AM_HIDDEN const armoede_norms *am_mon_norms(const am_mon *m);
  * of every impact-style indicator. */
 AM_HIDDEN const armoede_impact_options *am_mon_population(const am_mon *m);
 
+/* The population keys (whole_year, student, institutional, negative_income,
+ * wealth_limit) of section s into o: [population] and impact indicators. */
+AM_HIDDEN int am_mon_population_keys(am_mon *m, am_cfg_section *s, armoede_impact_options *o);
+
 /* The families. */
 AM_HIDDEN extern const am_mon_kind am_mon_kinds_impact[];
 #ifdef AM_HAVE_MONITOR_MEASURES

@@ -135,6 +135,24 @@ static void test_config_errors(void **state)
     assert_non_null(strstr(armoede_last_error(), "m.ini:4"));
     assert_int_equal(armoede_monitor_run(NULL, NULL, NULL), ARMOEDE_EINVAL);
     assert_int_equal(armoede_monitor_run(tpath("none.ini"), NULL, NULL), ARMOEDE_EIO);
+    /* an unknown type lists the known ones */
+    expect_config_error("[indicator m]\ntype = minimum\n[output]\ncsv = o.csv\n", "minima, durations, flows", NULL);
+    /* [table NAME] sections: without file; never used by an indicator */
+    expect_config_error("[table regs]\nseparator = comma\n[indicator m]\ntype = minima\n[output]\ncsv = o.csv\n", "m.ini:11", "needs file");
+    expect_config_error("[table regs]\nfile = data.csv\n[indicator m]\ntype = minima\n[output]\ncsv = o.csv\n", "m.ini:11", "no indicator uses [table regs]");
+    /* a section twice, an indicator without a name */
+    expect_config_error("[disclosure]\n[disclosure]\n[indicator m]\ntype = minima\n[output]\ncsv = o.csv\n", "m.ini:12", "twice");
+    expect_config_error("[indicator]\ntype = minima\n[output]\ncsv = o.csv\n", "m.ini:11", "needs a name");
+    /* [columns] without [input]; an impact indicator without [input] */
+    write_text("m.ini", "[columns]\nincome = x\n[indicator m]\ntype = minima\n[output]\ncsv = o.csv\n");
+    assert_int_equal(armoede_monitor_run(tpath("m.ini"), NULL, NULL), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "m.ini:1"));
+    write_text("m.ini", "[indicator m]\ntype = minima\n[output]\ncsv = o.csv\n");
+    assert_int_equal(armoede_monitor_run(tpath("m.ini"), NULL, NULL), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "m.ini:1: "));
+    assert_non_null(strstr(armoede_last_error(), "[input]"));
+    /* [types] accepts date; another word is an error naming the line */
+    expect_config_error("[indicator m]\ntype = minima\n[types]\nwijk = datum\n[output]\ncsv = o.csv\n", "m.ini:14", "datum");
 }
 
 static void test_disclosure_off_is_noted(void **state)
