@@ -1,0 +1,1488 @@
+/* Standard poverty and inequality measures (include/armoede_measures.h,
+ * docs/measures.md): equivalence scales, weighted quantiles by group,
+ * at-risk-of-poverty threshold and rate, persistent rate, RMPG, S80/S20,
+ * Gini, FGT, and the bootstrap.
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * How it goes: the rows that enter are sorted once by income (a radix sort,
+ * lib/quantile.c). Every figure of every group is then a linear pass over
+ * that order: per-group quantiles walk the blocks of equal incomes keeping
+ * each group's cumulative weight, the Gini accumulates x S (2 C + S) per
+ * block (S the block's weight in the group, C the group's weight below it).
+ * Bootstrap replicates only change the weights, so they reuse the order.
+ */
+#include "internal.h"
+#include "quantile.h"
+
+#include <gsl/gsl_rng.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* lib/quantile.c */
+AM_HIDDEN int am_sort_perm(const double *x, size_t n, uint32_t *perm);
+
+/* ------------------------------------------------------------------------
+ * Public quantiles and equivalence factors
+ * ---------------------------------------------------------------------- */
+int armoede_quantiles(const double *x, const double *w, size_t n, const double *p, size_t np,
+                      armoede_quantile_rule rule, double *out)
+{
+    return am_quantiles(x, w, n, p, np, (int)rule, out);
+}
+
+static const double CBS_2017[2][5] = {{1.00, 1.33, 1.51, 1.76, 1.95}, {1.37, 1.67, 1.88, 2.06, 2.28}};
+static const double CBS_2018[2][5] = {{1.00, 1.32, 1.52, 1.73, 1.93}, {1.40, 1.69, 1.91, 2.09, 2.28}};
+
+int armoede_equivalence_factor(armoede_scale scale, int year, int n_under14, int n_14to17,
+                               int n_adults, double *factor)
+{
+    if (!factor) return am_fail(ARMOEDE_EINVAL, "equivalence factor: NULL factor");
+    *factor = NAN;
+    if (n_under14 < 0 || n_14to17 < 0 || n_adults < 0)
+        return am_fail(ARMOEDE_EINVAL, "equivalence factor: negative count (%d, %d, %d)", n_under14,
+                       n_14to17, n_adults);
+    int n = n_under14 + n_14to17 + n_adults;
+    if (n == 0) return am_fail(ARMOEDE_EINVAL, "equivalence factor: empty household");
+    switch (scale) {
+    case ARMOEDE_SCALE_NONE: *factor = 1.0; return ARMOEDE_OK;
+    case ARMOEDE_SCALE_OECD: {
+        int older = n_14to17 + n_adults;
+        *factor = older > 0 ? 1.0 + 0.5 * (older - 1) + 0.3 * n_under14 : 1.0 + 0.3 * (n_under14 - 1);
+        return ARMOEDE_OK;
+    }
+    case ARMOEDE_SCALE_SQRT: *factor = sqrt((double)n); return ARMOEDE_OK;
+    case ARMOEDE_SCALE_CBS:
+    case ARMOEDE_SCALE_CBS_2017:
+    case ARMOEDE_SCALE_CBS_2018: {
+        int minors = n_under14 + n_14to17;
+        if (n_adults < 1 || n_adults > 2 || minors > 4)
+            return am_fail(ARMOEDE_EDATA,
+                           "equivalence factor: CBS has no factor for %d adult(s) and %d minor(s)",
+                           n_adults, minors);
+        int newt = scale == ARMOEDE_SCALE_CBS_2018 || (scale == ARMOEDE_SCALE_CBS && year >= 2018);
+        *factor = (newt ? CBS_2018 : CBS_2017)[n_adults - 1][minors];
+        return ARMOEDE_OK;
+    }
+    }
+    return am_fail(ARMOEDE_EINVAL, "equivalence factor: unknown scale %d", (int)scale);
+}
+
+void armoede_equivalise_options_init(armoede_equivalise_options *opts)
+{
+    if (opts) {
+        armoede_equivalise_options d = ARMOEDE_EQUIVALISE_OPTIONS_INIT;
+        *opts = d;
+    }
+}
+
+void armoede_measures_options_init(armoede_measures_options *opts)
+{
+    if (opts) {
+        armoede_measures_options d = ARMOEDE_MEASURES_OPTIONS_INIT;
+        *opts = d;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Column helpers
+ * ---------------------------------------------------------------------- */
+static inline double num_at(const am_col *c, size_t i)
+{
+    if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
+    int64_t v = am_ival(c, i);
+    return v == ARMOEDE_NA_INT ? NAN : (double)v;
+}
+
+static int is_numeric(const am_col *c) { return c->type == ARMOEDE_TYPE_REAL || c->type == ARMOEDE_TYPE_INT; }
+static int is_key(const am_col *c) { return c->type == ARMOEDE_TYPE_CAT || c->type == ARMOEDE_TYPE_INT; }
+
+/* Key value of row i as int64 (CAT code, INT value); *missing set. */
+static inline int64_t key_at(const am_col *c, size_t i, int *missing)
+{
+    if (c->type == ARMOEDE_TYPE_CAT) {
+        int32_t k = c->v.c[i];
+        *missing = k < 0;
+        return k;
+    }
+    int64_t v = am_ival(c, i);
+    *missing = v == ARMOEDE_NA_INT;
+    return v;
+}
+
+static int find_col(const armoede_table *t, const char *name, const char *fn, const char *what)
+{
+    int j = am_table_find(t, name);
+    if (j < 0) return am_fail(ARMOEDE_ENOTFOUND, "%s: %s column '%s' is not in the table", fn, what, name);
+    return j;
+}
+
+static int role_col(const armoede_table *t, int role, const char *fn, const char *why)
+{
+    int j = t->role[role];
+    if (j < 0)
+        return am_fail(ARMOEDE_ENOTFOUND, "%s: role %s is not mapped (needed %s)", fn,
+                       armoede_role_name((armoede_role)role), why);
+    return j;
+}
+
+/* A map of (int64, int64) pairs to dense ids in order of first insertion. */
+typedef struct {
+    int64_t *k;   /* 2 per slot */
+    int32_t *v;   /* id + 1, 0 = empty */
+    size_t cap, n;
+} pairmap;
+
+static int pm_init(pairmap *m, size_t n)
+{
+    size_t cap = 16;
+    while (cap < 2 * n + 16) cap <<= 1;
+    m->k = malloc(cap * 2 * sizeof *m->k);
+    m->v = calloc(cap, sizeof *m->v);
+    m->cap = cap;
+    m->n = 0;
+    if (!m->k || !m->v) {
+        free(m->k); free(m->v);
+        m->k = NULL; m->v = NULL;
+        return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+static void pm_free(pairmap *m) { free(m->k); free(m->v); }
+static inline uint64_t mix64(uint64_t z)
+{
+    z += UINT64_C(0x9e3779b97f4a7c15);
+    z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+    z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+    return z ^ (z >> 31);
+}
+/* id of (a, b), inserting it; never fails (capacity fixed at 2n + 16 for n inserts). */
+static inline int32_t pm_id(pairmap *m, int64_t a, int64_t b)
+{
+    size_t mask = m->cap - 1;
+    size_t s = (size_t)(mix64((uint64_t)a * 31u + mix64((uint64_t)b))) & mask;
+    for (;;) {
+        int32_t v = m->v[s];
+        if (!v) {
+            m->k[2 * s] = a;
+            m->k[2 * s + 1] = b;
+            m->v[s] = (int32_t)(++m->n);
+            return (int32_t)m->n - 1;
+        }
+        if (m->k[2 * s] == a && m->k[2 * s + 1] == b) return v - 1;
+        s = (s + 1) & mask;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Equivalence factors per row
+ * ---------------------------------------------------------------------- */
+typedef struct {
+    size_t undefined;    /* rows of households without a factor */
+    size_t unknown_age;  /* ... of which because a member's age is unknown */
+} eq_stats;
+
+/* fac[i] = the factor of row i's household (NaN: none). */
+static int equiv_factors(const armoede_table *t, const armoede_equivalise_options *o, const char *fn,
+                         double *fac, eq_stats *st)
+{
+    if (o->version != ARMOEDE_EQUIVALISE_OPTIONS_VERSION)
+        return am_fail(ARMOEDE_EINVAL, "%s: equivalise options version %u (expected %u)", fn,
+                       o->version, ARMOEDE_EQUIVALISE_OPTIONS_VERSION);
+    if ((int)o->scale < ARMOEDE_SCALE_NONE || o->scale > ARMOEDE_SCALE_CBS_2018)
+        return am_fail(ARMOEDE_EINVAL, "%s: unknown equivalence scale %d", fn, (int)o->scale);
+    size_t n = t->nrows;
+    memset(st, 0, sizeof *st);
+    int ycol = t->role[ARMOEDE_ROLE_YEAR];
+    if (o->scale == ARMOEDE_SCALE_NONE) {
+        for (size_t i = 0; i < n; i++) fac[i] = 1.0;
+        return 0;
+    }
+    int need14 = o->scale == ARMOEDE_SCALE_OECD, need18 = o->scale >= ARMOEDE_SCALE_CBS;
+    int cp = -1, c14 = -1, c18 = -1;
+    if (o->n_persons || o->n_under14 || o->n_under18) {
+        if (!o->n_persons)
+            return am_fail(ARMOEDE_EINVAL, "%s: explicit composition needs the n_persons column", fn);
+        if ((cp = find_col(t, o->n_persons, fn, "n_persons")) < 0) return cp;
+        if (need14) {
+            if (!o->n_under14)
+                return am_fail(ARMOEDE_EINVAL, "%s: the OECD scale needs the n_under14 column", fn);
+            if ((c14 = find_col(t, o->n_under14, fn, "n_under14")) < 0) return c14;
+        }
+        if (need18) {
+            if (!o->n_under18)
+                return am_fail(ARMOEDE_EINVAL, "%s: the CBS scale needs the n_under18 column", fn);
+            if ((c18 = find_col(t, o->n_under18, fn, "n_under18")) < 0) return c18;
+        }
+    } else if (t->role[ARMOEDE_ROLE_N_PERSONS] >= 0 && t->role[ARMOEDE_ROLE_PERSON_ID] < 0) {
+        cp = t->role[ARMOEDE_ROLE_N_PERSONS];
+        if (need18 && (c18 = role_col(t, ARMOEDE_ROLE_N_MINORS, fn, "by the CBS scale")) < 0) return c18;
+        if (need14) {
+            if (!o->n_under14)
+                return am_fail(ARMOEDE_ENOTFOUND,
+                               "%s: the OECD scale on a household-year table needs the n_under14 column",
+                               fn);
+            if ((c14 = find_col(t, o->n_under14, fn, "n_under14")) < 0) return c14;
+        }
+    }
+    if (cp >= 0) {
+        const am_col *P = &t->cols[cp], *A = c14 >= 0 ? &t->cols[c14] : NULL,
+                     *B = c18 >= 0 ? &t->cols[c18] : NULL;
+        if (!is_numeric(P) || (A && !is_numeric(A)) || (B && !is_numeric(B)))
+            return am_fail(ARMOEDE_ETYPE, "%s: composition columns must be numeric", fn);
+        for (size_t i = 0; i < n; i++) {
+            double np = num_at(P, i), a = A ? num_at(A, i) : 0, b = B ? num_at(B, i) : 0;
+            double f = NAN;
+            if (np == floor(np) && a == floor(a) && b == floor(b) && a >= 0 && b >= 0 && np >= 1 &&
+                np < 1000 && (!A || !B || a <= b) && a <= np && b <= np) {
+                int y = ycol >= 0 ? (int)num_at(&t->cols[ycol], i) : 2018;
+                int rc;
+                if (o->scale == ARMOEDE_SCALE_OECD)
+                    rc = armoede_equivalence_factor(o->scale, y, (int)a, 0, (int)(np - a), &f);
+                else
+                    rc = armoede_equivalence_factor(o->scale, y, (int)b, 0, (int)(np - b), &f);
+                if (rc) f = NAN;
+            }
+            fac[i] = f;
+            if (isnan(f)) st->undefined++;
+        }
+        armoede_clear_error();
+        return 0;
+    }
+    /* members of each household-year */
+    int hc = role_col(t, ARMOEDE_ROLE_HOUSEHOLD_ID, fn, "to find the members of a household");
+    if (hc < 0) return hc;
+    int ac = t->role[ARMOEDE_ROLE_AGE], bc = t->role[ARMOEDE_ROLE_BIRTH_YEAR];
+    if (ac < 0 && (bc < 0 || ycol < 0))
+        return am_fail(ARMOEDE_ENOTFOUND,
+                       "%s: the members' ages need the role age, or birth_year and year", fn);
+    const am_col *H = &t->cols[hc], *Y = ycol >= 0 ? &t->cols[ycol] : NULL;
+    pairmap m;
+    int rc = pm_init(&m, n);
+    if (rc) return rc;
+    int32_t *hid = malloc((n ? n : 1) * sizeof *hid);
+    int *cnt = calloc(4 * (n ? n : 1), sizeof *cnt); /* under14, 14-17, adults, unknown */
+    if (!hid || !cnt) {
+        pm_free(&m); free(hid); free(cnt);
+        return am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int miss = 0, my = 0;
+        int64_t h = key_at(H, i, &miss);
+        int64_t y = Y ? key_at(Y, i, &my) : 0;
+        if (miss || my) { hid[i] = -1; continue; }
+        int32_t id = pm_id(&m, h, y);
+        hid[i] = id;
+        double age = NAN;
+        if (ac >= 0) age = num_at(&t->cols[ac], i);
+        if (isnan(age) && bc >= 0 && Y) {
+            double b = num_at(&t->cols[bc], i);
+            if (!isnan(b)) age = (double)y - b;
+        }
+        int cls = isnan(age) || age < 0 ? 3 : age < 14 ? 0 : age < 18 ? 1 : 2;
+        cnt[4 * (size_t)id + cls]++;
+    }
+    for (size_t i = 0; i < n; i++) {
+        double f = NAN;
+        if (hid[i] >= 0) {
+            const int *c = &cnt[4 * (size_t)hid[i]];
+            if (c[3] > 0) st->unknown_age++;
+            else if (armoede_equivalence_factor(o->scale, Y ? (int)num_at(Y, i) : 2018, c[0], c[1], c[2],
+                                                &f))
+                f = NAN;
+        }
+        fac[i] = f;
+        if (isnan(f)) st->undefined++;
+    }
+    armoede_clear_error();
+    pm_free(&m);
+    free(hid);
+    free(cnt);
+    return 0;
+}
+
+int armoede_equivalise(armoede_table *t, const armoede_equivalise_options *opts, const char *name,
+                       size_t *n_missing)
+{
+    const char *fn = "armoede_equivalise";
+    if (!t || !name) return am_fail(ARMOEDE_EINVAL, "%s: NULL argument", fn);
+    armoede_equivalise_options d = ARMOEDE_EQUIVALISE_OPTIONS_INIT;
+    if (!opts) opts = &d;
+    if (am_table_find(t, name) >= 0)
+        return am_fail(ARMOEDE_EINVAL, "%s: the table already has a column '%s'", fn, name);
+    int ic = role_col(t, ARMOEDE_ROLE_INCOME, fn, "for the income");
+    if (ic < 0) return ic;
+    if (!is_numeric(&t->cols[ic]))
+        return am_fail(ARMOEDE_ETYPE, "%s: the income column must be numeric", fn);
+    size_t n = t->nrows;
+    double *fac = malloc((n ? n : 1) * sizeof *fac);
+    if (!fac) return am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+    eq_stats st;
+    int rc = equiv_factors(t, opts, fn, fac, &st);
+    size_t miss = 0;
+    if (!rc) {
+        for (size_t i = 0; i < n; i++) {
+            fac[i] = num_at(&t->cols[ic], i) / fac[i];
+            if (!isfinite(fac[i])) { fac[i] = NAN; miss++; }
+        }
+        rc = armoede_table_add_real(t, name, fac, n, 1);
+    }
+    free(fac);
+    if (!rc && n_missing) *n_missing = miss;
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Per-group weighted quantiles over rows in ascending order of x.
+ * Rows with w <= 0 or g < 0 are skipped. out[g * np + k]; NaN for a group
+ * without weight.
+ * ---------------------------------------------------------------------- */
+static int grp_quantiles(const double *xs, const double *ws, const int32_t *gs, size_t n, size_t G,
+                         const double *p, size_t np, int rule, double *out)
+{
+    long double *tot = calloc(G, sizeof *tot), *cum = calloc(G, sizeof *cum);
+    double *last = malloc(G * sizeof *last), *pend = malloc(G * np * sizeof *pend);
+    unsigned char *done = calloc(G * np, 1);
+    size_t *ndone = calloc(G, sizeof *ndone), *stamp = calloc(G, sizeof *stamp), *cnt = calloc(G, sizeof *cnt);
+    int32_t *touched = malloc(G * sizeof *touched);
+    if (!tot || !cum || !last || !pend || !done || !ndone || !stamp || !touched || !cnt) {
+        free(tot); free(cum); free(last); free(pend); free(done); free(ndone); free(stamp); free(touched);
+        free(cnt);
+        return am_fail(ARMOEDE_ENOMEM, "quantiles: out of memory for %zu groups", G);
+    }
+    for (size_t i = 0; i < n; i++) {
+        int32_t g = gs ? gs[i] : 0;
+        if (g >= 0 && ws[i] > 0) { tot[g] += ws[i]; cnt[g]++; }
+    }
+    for (size_t k = 0; k < G * np; k++) out[k] = NAN;
+    if (rule == AM_Q_LINEAR) {
+        /* order statistics lo and lo + 1 of each group, by counting */
+        size_t *c = stamp; /* reuse as running count */
+        for (size_t i = 0; i < n; i++) {
+            int32_t g = gs ? gs[i] : 0;
+            if (g < 0 || !(ws[i] > 0)) continue;
+            size_t r = c[g]++;
+            for (size_t k = 0; k < np; k++) {
+                double h = (double)(cnt[g] - 1) * p[k];
+                size_t lo = (size_t)floor(h);
+                if (r == lo) out[g * np + k] = pend[g * np + k] = xs[i];
+                if (r == lo + 1) out[g * np + k] = pend[g * np + k] + (h - (double)lo) * (xs[i] - pend[g * np + k]);
+            }
+        }
+        goto done_;
+    }
+    size_t i = 0;
+    while (i < n) {
+        double v = xs[i];
+        size_t j = i, nt = 0;
+        for (; j < n && xs[j] == v; j++) {
+            int32_t g = gs ? gs[j] : 0;
+            if (g < 0 || !(ws[j] > 0)) continue;
+            if (stamp[g] != i + 1) { stamp[g] = i + 1; touched[nt++] = g; }
+            cum[g] += ws[j];
+        }
+        for (size_t a = 0; a < nt; a++) {
+            int32_t g = touched[a];
+            last[g] = v;
+            if (ndone[g] == np) continue;
+            double share = (double)cum[g] / (double)tot[g];
+            for (size_t k = 0; k < np; k++) {
+                unsigned char *d = &done[g * np + k];
+                if (*d == 1) continue;
+                if (*d == 2) { /* Eurostat: mean with the next value */
+                    out[g * np + k] = (double)(((long double)pend[g * np + k] + v) / 2.0L);
+                    *d = 1; ndone[g]++;
+                    continue;
+                }
+                double pk = p[k];
+                int take = rule == AM_Q_LAEKEN ? (pk < 1.0 && share > pk) : share >= pk;
+                if (!take) continue;
+                if (rule == AM_Q_EUROSTAT && share == pk) {
+                    pend[g * np + k] = v;
+                    *d = 2;
+                } else {
+                    out[g * np + k] = v;
+                    *d = 1; ndone[g]++;
+                }
+            }
+        }
+        i = j;
+    }
+    for (size_t g = 0; g < G; g++)
+        for (size_t k = 0; k < np; k++) {
+            if (tot[g] <= 0) continue;
+            unsigned char d = done[g * np + k];
+            if (d == 2) out[g * np + k] = pend[g * np + k];
+            else if (d == 0) out[g * np + k] = last[g];
+        }
+done_:
+    free(tot); free(cum); free(last); free(pend); free(done); free(ndone); free(stamp); free(touched);
+    free(cnt);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * The computation context
+ * ---------------------------------------------------------------------- */
+enum { M_MEDIAN, M_ARPT, M_ARPR, M_PERSIST, M_RMPG, M_QSR, M_GINI, M_FGT, M_COUNT_ };
+static const unsigned M_BIT[M_COUNT_] = {ARMOEDE_MEASURE_MEDIAN, ARMOEDE_MEASURE_ARPT, ARMOEDE_MEASURE_ARPR,
+                                         ARMOEDE_MEASURE_PERSISTENT_ARPR, ARMOEDE_MEASURE_RMPG,
+                                         ARMOEDE_MEASURE_QSR, ARMOEDE_MEASURE_GINI, ARMOEDE_MEASURE_FGT};
+static const char *const M_NAME[M_COUNT_] = {"median", "arpt", "arpr", "persistent_arpr", "rmpg",
+                                             "qsr", "gini", "fgt"};
+
+/* group statistics, per group: */
+enum { S_W, S_N, S_MED, S_T, S_PW, S_PN, S_MPOOR, S_Q20, S_Q80, S_S20, S_S80, S_GINI, S_PERW, S_PERN,
+       S_PERDW, S_PERDN, S_FW, S_FN, S_FPN, S_FPW, S_FGT0 };
+
+typedef struct {
+    size_t nlev;
+    char **labels;   /* nlev labels (owned when INT) */
+    int owned;
+} keydim;
+
+typedef struct {
+    int32_t *gs;     /* group of each sorted row */
+    size_t G;
+    int32_t *codes;  /* G x nk level codes (-2 = Total) */
+    int32_t *gyear;  /* year code of each group */
+    size_t *order;   /* output order of groups */
+} pattern;
+
+typedef struct {
+    int measure, alpha, pat;
+    int32_t g;
+} cellmeta;
+
+typedef struct {
+    const armoede_measures_options *o;
+    unsigned measures;
+    size_t n;          /* rows that enter */
+    double *xs, *ws;   /* in ascending order of x */
+    uint32_t *rows;    /* table row of each sorted position */
+    int32_t *ys;       /* year code of each sorted row (0 without year) */
+    size_t nyears;
+    size_t nk;         /* key columns: year (if any) + by */
+    keydim *dims;
+    size_t npat;
+    pattern *pats;
+    size_t nalpha;
+    const double *alpha;
+    /* FGT line per sorted row (LINE_NORM) */
+    double *fx, *fz;   /* income or ratio, line */
+    unsigned char *fpoor, *fhas;
+    /* persistent windows */
+    size_t nwin;
+    uint32_t *wcur, *wprev; /* wprev: nwin x (window - 1) */
+    int win;
+    /* bootstrap */
+    uint32_t *psu;     /* psu of each sorted row */
+    size_t npsu, nstrata;
+    size_t *sstart;    /* nstrata + 1 offsets into the psu ids (psus of a stratum are consecutive) */
+    size_t nst;        /* statistics per group */
+    cellmeta *cells;
+    size_t ncells;
+} mctx;
+
+static void mctx_free(mctx *c)
+{
+    free(c->xs); free(c->ws); free(c->rows); free(c->ys);
+    if (c->dims)
+        for (size_t k = 0; k < c->nk; k++) {
+            if (c->dims[k].owned)
+                for (size_t l = 0; l < c->dims[k].nlev; l++) free(c->dims[k].labels[l]);
+            free(c->dims[k].labels);
+        }
+    free(c->dims);
+    if (c->pats)
+        for (size_t p = 0; p < c->npat; p++) {
+            free(c->pats[p].gs); free(c->pats[p].codes); free(c->pats[p].gyear); free(c->pats[p].order);
+        }
+    free(c->pats);
+    free(c->fx); free(c->fz); free(c->fpoor); free(c->fhas);
+    free(c->wcur); free(c->wprev);
+    free(c->psu); free(c->sstart);
+    free(c->cells);
+}
+
+/* Statistics of every pattern's groups for weights ws (sorted order). st[p]
+ * has pats[p].G * nst doubles. Scratch: wpoor (n doubles), poor (n bytes). */
+static int compute(const mctx *c, const double *ws, double **st, double *wpoor, unsigned char *poor)
+{
+    const armoede_measures_options *o = c->o;
+    size_t n = c->n, ns = c->nst;
+    int rc = 0;
+    unsigned m = c->measures;
+    int need_t = (m & (ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR | ARMOEDE_MEASURE_RMPG |
+                       ARMOEDE_MEASURE_PERSISTENT_ARPR)) ||
+                 ((m & ARMOEDE_MEASURE_FGT) && o->fgt_line == ARMOEDE_LINE_ARPT);
+    /* the year thresholds */
+    double *tyear = malloc((c->nyears ? c->nyears : 1) * sizeof *tyear);
+    if (!tyear) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+    double half = 0.5;
+    if (need_t) {
+        if ((rc = grp_quantiles(c->xs, ws, c->ys, n, c->nyears, &half, 1, o->rule, tyear))) goto out;
+        for (size_t y = 0; y < c->nyears; y++) tyear[y] *= o->p;
+    }
+    /* poverty status against the year threshold (persistent rate) */
+    if (m & ARMOEDE_MEASURE_PERSISTENT_ARPR)
+        for (size_t k = 0; k < n; k++) {
+            double t = tyear[c->ys[k]];
+            poor[k] = o->at_or_below ? c->xs[k] <= t : c->xs[k] < t;
+        }
+    for (size_t pi = 0; pi < c->npat; pi++) {
+        const pattern *P = &c->pats[pi];
+        size_t G = P->G;
+        double *S = st[pi];
+        for (size_t k = 0; k < G * ns; k++) S[k] = 0;
+        for (size_t g = 0; g < G; g++) {
+            S[g * ns + S_MED] = S[g * ns + S_T] = S[g * ns + S_MPOOR] = NAN;
+            S[g * ns + S_Q20] = S[g * ns + S_Q80] = S[g * ns + S_GINI] = NAN;
+        }
+        long double *acc = calloc(G * 6, sizeof *acc);
+        double *q = malloc(G * 2 * sizeof *q);
+        if (!acc || !q) { free(acc); free(q); rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+        for (size_t k = 0; k < n; k++) {
+            int32_t g = P->gs[k];
+            if (ws[k] > 0) { acc[g] += ws[k]; S[g * ns + S_N] += 1; }
+        }
+        for (size_t g = 0; g < G; g++) S[g * ns + S_W] = (double)acc[g];
+        if ((m & ARMOEDE_MEASURE_MEDIAN) || (need_t && o->domain_threshold)) {
+            if ((rc = grp_quantiles(c->xs, ws, P->gs, n, G, &half, 1, o->rule, q))) { free(acc); free(q); goto out; }
+            for (size_t g = 0; g < G; g++) S[g * ns + S_MED] = q[g];
+        }
+        if (need_t)
+            for (size_t g = 0; g < G; g++)
+                S[g * ns + S_T] = o->domain_threshold ? o->p * S[g * ns + S_MED] : tyear[P->gyear[g]];
+        if (m & (ARMOEDE_MEASURE_ARPR | ARMOEDE_MEASURE_RMPG)) {
+            memset(acc, 0, G * sizeof *acc);
+            for (size_t k = 0; k < n; k++) {
+                int32_t g = P->gs[k];
+                double t = S[g * ns + S_T], x = c->xs[k];
+                int pr = o->at_or_below ? x <= t : x < t;
+                wpoor[k] = pr ? ws[k] : 0.0;
+                if (pr && ws[k] > 0) { acc[g] += ws[k]; S[g * ns + S_PN] += 1; }
+            }
+            for (size_t g = 0; g < G; g++) S[g * ns + S_PW] = (double)acc[g];
+            if (m & ARMOEDE_MEASURE_RMPG) {
+                if ((rc = grp_quantiles(c->xs, wpoor, P->gs, n, G, &half, 1, o->rule, q))) { free(acc); free(q); goto out; }
+                for (size_t g = 0; g < G; g++) S[g * ns + S_MPOOR] = q[g];
+            }
+        }
+        if (m & ARMOEDE_MEASURE_QSR) {
+            const double pq[2] = {0.2, 0.8};
+            if ((rc = grp_quantiles(c->xs, ws, P->gs, n, G, pq, 2, o->rule, q))) { free(acc); free(q); goto out; }
+            memset(acc, 0, 2 * G * sizeof *acc);
+            for (size_t k = 0; k < n; k++) {
+                int32_t g = P->gs[k];
+                double x = c->xs[k], wx = ws[k] * x;
+                if (!(ws[k] > 0)) continue;
+                if (x <= q[2 * g]) acc[2 * g] += wx;
+                if (x > q[2 * g + 1]) acc[2 * g + 1] += wx;
+            }
+            for (size_t g = 0; g < G; g++) {
+                S[g * ns + S_Q20] = q[2 * g];
+                S[g * ns + S_Q80] = q[2 * g + 1];
+                S[g * ns + S_S20] = (double)acc[2 * g];
+                S[g * ns + S_S80] = (double)acc[2 * g + 1];
+            }
+        }
+        if (m & ARMOEDE_MEASURE_GINI) {
+            /* acc: [0,G) C (weight below), [G,2G) block S, [2G,3G) sum x S (2C + S), [3G,4G) sum w x */
+            memset(acc, 0, 4 * G * sizeof *acc);
+            size_t *stamp = calloc(G, sizeof *stamp);
+            int32_t *touched = malloc(G * sizeof *touched);
+            if (!stamp || !touched) {
+                free(stamp); free(touched); free(acc); free(q);
+                rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+                goto out;
+            }
+            size_t i = 0;
+            while (i < n) {
+                double v = c->xs[i];
+                size_t j = i, nt = 0;
+                for (; j < n && c->xs[j] == v; j++) {
+                    if (!(ws[j] > 0)) continue;
+                    int32_t g = P->gs[j];
+                    if (stamp[g] != i + 1) { stamp[g] = i + 1; touched[nt++] = g; acc[G + g] = 0; }
+                    acc[G + g] += ws[j];
+                }
+                for (size_t a = 0; a < nt; a++) {
+                    int32_t g = touched[a];
+                    long double Sg = acc[G + g];
+                    acc[2 * G + g] += (long double)v * Sg * (2.0L * acc[g] + Sg);
+                    acc[3 * G + g] += (long double)v * Sg;
+                    acc[g] += Sg;
+                }
+                i = j;
+            }
+            for (size_t g = 0; g < G; g++)
+                S[g * ns + S_GINI] = (double)(acc[2 * G + g] / (acc[g] * acc[3 * G + g]) - 1.0L);
+            free(stamp);
+            free(touched);
+        }
+        if (m & ARMOEDE_MEASURE_FGT) {
+            size_t na = c->nalpha;
+            long double *f = calloc(G * (na + 2), sizeof *f);
+            if (!f) { free(acc); free(q); rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+            for (size_t k = 0; k < n; k++) {
+                if (!(ws[k] > 0)) continue;
+                int32_t g = P->gs[k];
+                double x, z;
+                int pr;
+                if (o->fgt_line == ARMOEDE_LINE_NORM) {
+                    if (!c->fhas[k]) continue;
+                    x = c->fx[k]; z = c->fz[k]; pr = c->fpoor[k];
+                } else {
+                    x = c->xs[k];
+                    z = o->fgt_line == ARMOEDE_LINE_FIXED ? o->fgt_value : S[g * ns + S_T];
+                    pr = o->at_or_below ? x <= z : x < z;
+                }
+                f[g * (na + 2)] += ws[k];
+                S[g * ns + S_FN] += 1;
+                if (!pr) continue;
+                S[g * ns + S_FPN] += 1;
+                f[g * (na + 2) + 1] += ws[k];
+                double gap = (z - x) / z;
+                for (size_t a = 0; a < na; a++)
+                    f[g * (na + 2) + 2 + a] += ws[k] * (c->alpha[a] == 0 ? 1.0 : pow(gap, c->alpha[a]));
+            }
+            for (size_t g = 0; g < G; g++) {
+                S[g * ns + S_FW] = (double)f[g * (na + 2)];
+                S[g * ns + S_FPW] = (double)f[g * (na + 2) + 1];
+                for (size_t a = 0; a < na; a++) S[g * ns + S_FGT0 + a] = (double)f[g * (na + 2) + 2 + a];
+            }
+            free(f);
+        }
+        if (m & ARMOEDE_MEASURE_PERSISTENT_ARPR) {
+            int w1 = c->win - 1;
+            memset(acc, 0, 2 * G * sizeof *acc);
+            for (size_t e = 0; e < c->nwin; e++) {
+                uint32_t k = c->wcur[e];
+                if (!(ws[k] > 0)) continue;
+                int32_t g = P->gs[k];
+                acc[g] += ws[k];
+                S[g * ns + S_PERDN] += 1;
+                if (!poor[k]) continue;
+                int np = 0;
+                for (int a = 0; a < w1; a++) np += poor[c->wprev[e * (size_t)w1 + (size_t)a]];
+                if (np >= o->persistent_min) { acc[G + g] += ws[k]; S[g * ns + S_PERN] += 1; }
+            }
+            for (size_t g = 0; g < G; g++) {
+                S[g * ns + S_PERDW] = (double)acc[g];
+                S[g * ns + S_PERW] = (double)acc[G + g];
+            }
+        }
+        free(acc);
+        free(q);
+    }
+out:
+    free(tyear);
+    return rc;
+}
+
+typedef struct { double est, numw, denw, numn, denn; } cellval;
+
+static cellval cell_value(const mctx *c, double *const *st, const cellmeta *cm)
+{
+    const double *S = st[cm->pat] + (size_t)cm->g * c->nst;
+    cellval v = {NAN, NAN, NAN, NAN, NAN};
+    double W = S[S_W], N = S[S_N];
+    switch (cm->measure) {
+    case M_MEDIAN: v.est = S[S_MED]; v.denw = W; v.denn = N; break;
+    case M_ARPT: v.est = S[S_T]; v.denw = W; v.denn = N; break;
+    case M_ARPR: v.numw = S[S_PW]; v.denw = W; v.numn = S[S_PN]; v.denn = N; v.est = W > 0 ? v.numw / W : NAN; break;
+    case M_PERSIST:
+        v.numw = S[S_PERW]; v.denw = S[S_PERDW]; v.numn = S[S_PERN]; v.denn = S[S_PERDN];
+        v.est = v.denw > 0 ? v.numw / v.denw : NAN;
+        break;
+    case M_RMPG:
+        v.est = (S[S_T] - S[S_MPOOR]) / S[S_T];
+        v.numw = S[S_PW]; v.numn = S[S_PN]; v.denw = W; v.denn = N;
+        break;
+    case M_QSR: v.est = S[S_S80] / S[S_S20]; v.denw = W; v.denn = N; break;
+    case M_GINI: v.est = S[S_GINI]; v.denw = W; v.denn = N; break;
+    case M_FGT:
+        v.numw = S[S_FGT0 + cm->alpha]; v.denw = S[S_FW]; v.numn = S[S_FPN]; v.denn = S[S_FN];
+        v.est = v.denw > 0 ? v.numw / v.denw : NAN;
+        break;
+    default: break;
+    }
+    if (W <= 0) v.est = NAN;
+    return v;
+}
+
+/* ------------------------------------------------------------------------
+ * Setup
+ * ---------------------------------------------------------------------- */
+typedef struct {
+    size_t bad_income, bad_equiv, unknown_age, bad_weight, bad_key, bad_design, no_norm, gaps;
+} mnotes;
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Dense level codes of a key column over the rows; labels. */
+static int make_dim(const am_col *col, size_t nrows, int32_t *code, keydim *d)
+{
+    d->owned = 0;
+    d->labels = NULL;
+    d->nlev = 0;
+    if (col->type == ARMOEDE_TYPE_CAT) {
+        d->nlev = col->dict.n;
+        d->labels = malloc((d->nlev ? d->nlev : 1) * sizeof *d->labels);
+        if (!d->labels) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+        for (size_t l = 0; l < d->nlev; l++) d->labels[l] = col->dict.labels[l];
+        for (size_t i = 0; i < nrows; i++) code[i] = col->v.c[i];
+        return 0;
+    }
+    /* INT: distinct values in ascending order */
+    int64_t *v = malloc((nrows ? nrows : 1) * sizeof *v);
+    if (!v) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+    size_t m = 0;
+    int small = col->imin <= col->imax && (uint64_t)(col->imax - col->imin) < 4000000u;
+    if (small) {
+        size_t R = (size_t)(col->imax - col->imin) + 1;
+        int32_t *map = calloc(R, sizeof *map);
+        if (!map) { free(v); return am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); }
+        for (size_t i = 0; i < nrows; i++) {
+            int64_t x = am_ival(col, i);
+            if (x != ARMOEDE_NA_INT) map[x - col->imin] = 1;
+        }
+        for (size_t r = 0; r < R; r++)
+            if (map[r]) { v[m] = col->imin + (int64_t)r; map[r] = (int32_t)m++; }
+        for (size_t i = 0; i < nrows; i++) {
+            int64_t x = am_ival(col, i);
+            code[i] = x == ARMOEDE_NA_INT ? -1 : map[x - col->imin];
+        }
+        free(map);
+    } else {
+        for (size_t i = 0; i < nrows; i++) {
+            int64_t x = am_ival(col, i);
+            if (x != ARMOEDE_NA_INT) v[m++] = x;
+        }
+        qsort(v, m, sizeof *v, cmp_i64);
+        size_t u = 0;
+        for (size_t i = 0; i < m; i++)
+            if (i == 0 || v[i] != v[u - 1]) v[u++] = v[i];
+        m = u;
+        for (size_t i = 0; i < nrows; i++) {
+            int64_t x = am_ival(col, i);
+            if (x == ARMOEDE_NA_INT) { code[i] = -1; continue; }
+            size_t lo = 0, hi = m;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (v[mid] < x) lo = mid + 1; else hi = mid;
+            }
+            code[i] = (int32_t)lo;
+        }
+    }
+    d->owned = 1;
+    d->nlev = m;
+    d->labels = calloc(m ? m : 1, sizeof *d->labels);
+    if (!d->labels) { free(v); return am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); }
+    for (size_t l = 0; l < m; l++) {
+        char b[32];
+        snprintf(b, sizeof b, "%lld", (long long)v[l]);
+        if (!(d->labels[l] = am_strdup(b))) { free(v); return am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); }
+    }
+    free(v);
+    return 0;
+}
+
+static _Thread_local const int32_t *g_sort_codes;
+static _Thread_local size_t g_sort_nk;
+static int cmp_group(const void *a, const void *b)
+{
+    const int32_t *x = g_sort_codes + *(const size_t *)a * g_sort_nk,
+                  *y = g_sort_codes + *(const size_t *)b * g_sort_nk;
+    for (size_t k = 0; k < g_sort_nk; k++) {
+        uint32_t u = (uint32_t)x[k], v = (uint32_t)y[k]; /* Total (-2) last */
+        if (u != v) return u < v ? -1 : 1;
+    }
+    return 0;
+}
+
+typedef struct {
+    int64_t pid, year;
+    uint32_t k;
+} pyrow;
+static int cmp_pyrow(const void *a, const void *b)
+{
+    const pyrow *x = a, *y = b;
+    if (x->pid != y->pid) return x->pid < y->pid ? -1 : 1;
+    if (x->year != y->year) return x->year < y->year ? -1 : 1;
+    return (x->k > y->k) - (x->k < y->k);
+}
+
+/* The FGT line of each row for ARMOEDE_LINE_NORM (in table row order). */
+static int norm_lines(const armoede_table *t, const armoede_measures_options *o, int icol, const char *fn,
+                      double *fx, double *fz, unsigned char *fpoor, unsigned char *fhas)
+{
+    size_t n = t->nrows;
+    int rcol = t->role[ARMOEDE_ROLE_RATIO_PCT];
+    if (rcol >= 0) {
+        const am_col *R = &t->cols[rcol];
+        int64_t zz = llround(o->fgt_p * 100.0 * 1e6);
+        for (size_t i = 0; i < n; i++) {
+            double r = num_at(R, i);
+            fhas[i] = isfinite(r) && fabs(r) < 1e9;
+            if (!fhas[i]) continue;
+            fx[i] = r / 100.0;
+            fz[i] = o->fgt_p;
+            int64_t rr = llround(r * 1e6);
+            fpoor[i] = o->at_or_below ? rr <= zz : rr < zz;
+        }
+        return 0;
+    }
+    if (icol < 0) return am_fail(ARMOEDE_ENOTFOUND, "%s: the norm line needs ratio_pct or income", fn);
+    const am_col *I = &t->cols[icol];
+    int ncol = t->role[ARMOEDE_ROLE_NORM];
+    const am_col *Nc = ncol >= 0 ? &t->cols[ncol] : NULL;
+    int yc = -1, tc = -1, bc = -1;
+    if (!Nc) {
+        if (!o->norms)
+            return am_fail(ARMOEDE_ENOTFOUND, "%s: the norm line needs ratio_pct, norm, or a norms table", fn);
+        if ((yc = role_col(t, ARMOEDE_ROLE_YEAR, fn, "to look up norms")) < 0) return yc;
+        if ((tc = role_col(t, ARMOEDE_ROLE_HOUSEHOLD_TYPE, fn, "to look up norms")) < 0) return tc;
+        if ((bc = role_col(t, ARMOEDE_ROLE_AGE_BAND, fn, "to look up norms")) < 0) return bc;
+    }
+    pairmap cache = {0};
+    double *cv = NULL;
+    if (!Nc) {
+        int rc = pm_init(&cache, n);
+        if (rc) return rc;
+        cv = malloc((n ? n : 1) * sizeof *cv);
+        if (!cv) { pm_free(&cache); return am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); }
+    }
+    int rc = 0;
+    for (size_t i = 0; i < n && !rc; i++) {
+        double x = num_at(I, i), norm = NAN;
+        if (Nc) norm = num_at(Nc, i);
+        else {
+            int m1 = 0, m2 = 0, m3 = 0;
+            int64_t y = key_at(&t->cols[yc], i, &m1), ty = key_at(&t->cols[tc], i, &m2),
+                    ab = key_at(&t->cols[bc], i, &m3);
+            if (!m1 && !m2 && !m3 && t->cols[tc].type == ARMOEDE_TYPE_CAT && t->cols[bc].type == ARMOEDE_TYPE_CAT) {
+                size_t before = cache.n;
+                int32_t id = pm_id(&cache, y, ty * 1000003 + ab);
+                if ((size_t)id == before) {
+                    rc = armoede_norms_annual(o->norms, (int)y, t->cols[tc].dict.labels[ty],
+                                              t->cols[bc].dict.labels[ab], &cv[id]);
+                    if (rc) break;
+                }
+                norm = cv[id];
+            }
+        }
+        fhas[i] = isfinite(x) && isfinite(norm) && norm > 0 && fabs(x) < 1e15 && norm < 1e15;
+        if (!fhas[i]) continue;
+        double z = o->fgt_p * norm;
+        fx[i] = x;
+        fz[i] = z;
+        int64_t xc = llround(x * 100.0), zc = llround(z * 100.0);
+        fpoor[i] = o->at_or_below ? xc <= zc : xc < zc;
+    }
+    if (!Nc) { pm_free(&cache); free(cv); }
+    return rc;
+}
+
+static int check_opts(const armoede_measures_options *o, const char *fn)
+{
+    if (o->version != ARMOEDE_MEASURES_OPTIONS_VERSION)
+        return am_fail(ARMOEDE_EINVAL, "%s: options version %u (expected %u)", fn, o->version,
+                       ARMOEDE_MEASURES_OPTIONS_VERSION);
+    if (o->measures & ~0xffu) return am_fail(ARMOEDE_EINVAL, "%s: unknown measure bits 0x%x", fn, o->measures);
+    if (!(o->p > 0 && o->p <= 10)) return am_fail(ARMOEDE_EINVAL, "%s: p = %g not in (0, 10]", fn, o->p);
+    if ((int)o->rule < 0 || o->rule > ARMOEDE_QUANTILE_LINEAR)
+        return am_fail(ARMOEDE_EINVAL, "%s: unknown quantile rule %d", fn, (int)o->rule);
+    if ((o->n_by && !o->by) || (o->n_margins && !o->margins) || (o->n_fgt_alpha && !o->fgt_alpha))
+        return am_fail(ARMOEDE_EINVAL, "%s: NULL list with a nonzero length", fn);
+    if (o->n_by > 16 || o->n_margins > o->n_by)
+        return am_fail(ARMOEDE_EINVAL, "%s: at most 16 by-columns, and margins among them", fn);
+    for (size_t a = 0; a < o->n_fgt_alpha; a++)
+        if (!(o->fgt_alpha[a] >= 0 && o->fgt_alpha[a] <= 10))
+            return am_fail(ARMOEDE_EINVAL, "%s: FGT alpha %g not in [0, 10]", fn, o->fgt_alpha[a]);
+    if (o->fgt_line < ARMOEDE_LINE_ARPT || o->fgt_line > ARMOEDE_LINE_FIXED)
+        return am_fail(ARMOEDE_EINVAL, "%s: unknown FGT line %d", fn, o->fgt_line);
+    if (o->fgt_line == ARMOEDE_LINE_NORM && !(o->fgt_p > 0 && o->fgt_p <= 100))
+        return am_fail(ARMOEDE_EINVAL, "%s: fgt_p = %g not in (0, 100]", fn, o->fgt_p);
+    if (o->fgt_line == ARMOEDE_LINE_FIXED && !(o->fgt_value > 0 && isfinite(o->fgt_value)))
+        return am_fail(ARMOEDE_EINVAL, "%s: fgt_value = %g must be > 0", fn, o->fgt_value);
+    if (o->persistent_window < 2 || o->persistent_window > 20 || o->persistent_min < 0 ||
+        o->persistent_min > o->persistent_window - 1)
+        return am_fail(ARMOEDE_EINVAL, "%s: persistent window %d / minimum %d out of range", fn,
+                       o->persistent_window, o->persistent_min);
+    if (o->bootstrap < 0 || o->bootstrap > 100000)
+        return am_fail(ARMOEDE_EINVAL, "%s: bootstrap = %d not in [0, 100000]", fn, o->bootstrap);
+    if (o->bootstrap && !(o->ci_level > 0 && o->ci_level < 1))
+        return am_fail(ARMOEDE_EINVAL, "%s: ci_level = %g not in (0, 1)", fn, o->ci_level);
+    if (o->nthreads < 0 || o->nthreads > 256)
+        return am_fail(ARMOEDE_EINVAL, "%s: nthreads = %d not in [0, 256]", fn, o->nthreads);
+    return 0;
+}
+
+static int setup(mctx *c, const armoede_table *t, const armoede_measures_options *o, mnotes *nt)
+{
+    const char *fn = "armoede_measures";
+    size_t N = t->nrows;
+    int rc;
+    memset(nt, 0, sizeof *nt);
+    c->o = o;
+    c->measures = o->measures ? o->measures : ARMOEDE_MEASURE_DEFAULT;
+    c->win = o->persistent_window;
+    static const double def_alpha[3] = {0, 1, 2};
+    c->alpha = o->fgt_alpha ? o->fgt_alpha : def_alpha;
+    c->nalpha = o->fgt_alpha ? o->n_fgt_alpha : 3;
+    if (c->nalpha == 0 && (c->measures & ARMOEDE_MEASURE_FGT))
+        return am_fail(ARMOEDE_EINVAL, "%s: FGT without any alpha", fn);
+    if (N > UINT32_MAX - 1) return am_fail(ARMOEDE_EINVAL, "%s: more than 2^32 - 2 rows", fn);
+    /* income */
+    int icol = o->income ? find_col(t, o->income, fn, "income")
+                         : role_col(t, ARMOEDE_ROLE_INCOME, fn, "for the income");
+    if (icol < 0) return icol;
+    if (!is_numeric(&t->cols[icol]))
+        return am_fail(ARMOEDE_ETYPE, "%s: income column '%s' is not numeric", fn, t->cols[icol].name);
+    int wcol = t->role[ARMOEDE_ROLE_WEIGHT];
+    if (wcol >= 0 && !is_numeric(&t->cols[wcol]))
+        return am_fail(ARMOEDE_ETYPE, "%s: weight column is not numeric", fn);
+    if (o->rule == ARMOEDE_QUANTILE_LINEAR && (wcol >= 0 || o->bootstrap))
+        return am_fail(ARMOEDE_EINVAL, "%s: the linear quantile rule takes no weights (nor bootstrap)", fn);
+    int ycol = t->role[ARMOEDE_ROLE_YEAR];
+    if (ycol >= 0 && t->cols[ycol].type != ARMOEDE_TYPE_INT)
+        return am_fail(ARMOEDE_ETYPE, "%s: the year column must be INT", fn);
+    /* key columns: year + by */
+    c->nk = (ycol >= 0) + o->n_by;
+    int kcols[17];
+    size_t nk = 0;
+    if (ycol >= 0) kcols[nk++] = ycol;
+    for (size_t b = 0; b < o->n_by; b++) {
+        if (!o->by[b]) return am_fail(ARMOEDE_EINVAL, "%s: NULL by-column", fn);
+        int j = find_col(t, o->by[b], fn, "by");
+        if (j < 0) return j;
+        if (j == ycol)
+            return am_fail(ARMOEDE_EINVAL, "%s: '%s' is the year column: every figure is per year already", fn, o->by[b]);
+        if (!is_key(&t->cols[j]))
+            return am_fail(ARMOEDE_ETYPE, "%s: by-column '%s' must be CAT or INT", fn, o->by[b]);
+        for (size_t a = 0; a < nk; a++)
+            if (kcols[a] == j) return am_fail(ARMOEDE_EINVAL, "%s: by-column '%s' given twice", fn, o->by[b]);
+        kcols[nk++] = j;
+    }
+    unsigned marg = 0; /* bit k: key k has a Total */
+    for (size_t mi = 0; mi < o->n_margins; mi++) {
+        size_t b = 0;
+        while (b < o->n_by && (!o->margins[mi] || strcmp(o->by[b], o->margins[mi]) != 0)) b++;
+        if (b == o->n_by)
+            return am_fail(ARMOEDE_EINVAL, "%s: margin '%s' is not a by-column", fn,
+                           o->margins[mi] ? o->margins[mi] : "(null)");
+        marg |= 1u << (b + (ycol >= 0));
+    }
+    int scol = -1, ccol = -1;
+    if (o->strata) {
+        if ((scol = find_col(t, o->strata, fn, "strata")) < 0) return scol;
+        if (!is_key(&t->cols[scol])) return am_fail(ARMOEDE_ETYPE, "%s: strata column must be CAT or INT", fn);
+    }
+    if (o->cluster) {
+        if ((ccol = find_col(t, o->cluster, fn, "cluster")) < 0) return ccol;
+        if (!is_key(&t->cols[ccol])) return am_fail(ARMOEDE_ETYPE, "%s: cluster column must be CAT or INT", fn);
+    }
+    int pcol = -1;
+    if (c->measures & ARMOEDE_MEASURE_PERSISTENT_ARPR) {
+        if ((pcol = role_col(t, ARMOEDE_ROLE_PERSON_ID, fn, "for the persistent rate")) < 0) return pcol;
+        if (ycol < 0) return role_col(t, ARMOEDE_ROLE_YEAR, fn, "for the persistent rate");
+        if (!is_key(&t->cols[pcol])) return am_fail(ARMOEDE_ETYPE, "%s: person id must be CAT or INT", fn);
+    }
+
+    /* per-row income (equivalised) and the filter */
+    double *x = malloc((N ? N : 1) * sizeof *x);
+    int32_t *kc = malloc((nk ? nk : 1) * (N ? N : 1) * sizeof *kc);
+    c->dims = calloc(nk ? nk : 1, sizeof *c->dims);
+    if (!x || !kc || !c->dims) { free(x); free(kc); return am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); }
+    rc = 0;
+    if (o->equivalise) {
+        eq_stats es;
+        if ((rc = equiv_factors(t, o->equivalise, fn, x, &es))) goto fail;
+        nt->unknown_age = es.unknown_age;
+    } else
+        for (size_t i = 0; i < N; i++) x[i] = 1.0;
+    for (size_t k = 0; k < nk; k++)
+        if ((rc = make_dim(&t->cols[kcols[k]], N, kc + k * N, &c->dims[k]))) goto fail;
+    uint32_t *keep = malloc((N ? N : 1) * sizeof *keep);
+    double *xk = malloc((N ? N : 1) * sizeof *xk);
+    if (!keep || !xk) { free(keep); free(xk); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+    size_t n = 0;
+    const am_col *I = &t->cols[icol], *Wc = wcol >= 0 ? &t->cols[wcol] : NULL;
+    for (size_t i = 0; i < N; i++) {
+        double inc = num_at(I, i);
+        if (!isfinite(inc)) { nt->bad_income++; continue; }
+        double e = inc / x[i];
+        if (!isfinite(e)) { nt->bad_equiv++; continue; }
+        if (Wc) {
+            double w = num_at(Wc, i);
+            if (!(w > 0 && isfinite(w))) { nt->bad_weight++; continue; }
+        }
+        int miss = 0;
+        for (size_t k = 0; k < nk && !miss; k++) miss = kc[k * N + i] < 0;
+        if (miss) { nt->bad_key++; continue; }
+        int m1 = 0, m2 = 0;
+        if (scol >= 0) key_at(&t->cols[scol], i, &m1);
+        if (ccol >= 0) key_at(&t->cols[ccol], i, &m2);
+        if (m1 || m2) { nt->bad_design++; continue; }
+        keep[n] = (uint32_t)i;
+        xk[n++] = e;
+    }
+    c->n = n;
+    uint32_t *perm = malloc((n ? n : 1) * sizeof *perm);
+    c->xs = malloc((n ? n : 1) * sizeof *c->xs);
+    c->ws = malloc((n ? n : 1) * sizeof *c->ws);
+    c->rows = malloc((n ? n : 1) * sizeof *c->rows);
+    c->ys = malloc((n ? n : 1) * sizeof *c->ys);
+    if (!perm || !c->xs || !c->ws || !c->rows || !c->ys) {
+        free(perm); free(keep); free(xk);
+        rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+        goto fail;
+    }
+    if ((rc = am_sort_perm(xk, n, perm))) { free(perm); free(keep); free(xk); goto fail; }
+    for (size_t k = 0; k < n; k++) {
+        uint32_t r = keep[perm[k]];
+        c->rows[k] = r;
+        c->xs[k] = xk[perm[k]];
+        c->ws[k] = Wc ? num_at(Wc, r) : 1.0;
+        c->ys[k] = ycol >= 0 ? kc[r] : 0;
+    }
+    free(perm); free(keep); free(xk);
+    c->nyears = ycol >= 0 ? c->dims[0].nlev : 1;
+
+    /* patterns: every subset of the margins */
+    size_t nmarg = 0;
+    for (size_t k = 0; k < nk; k++) nmarg += (marg >> k) & 1u;
+    c->npat = (size_t)1 << nmarg;
+    c->pats = calloc(c->npat, sizeof *c->pats);
+    if (!c->pats) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+    for (size_t pi = 0; pi < c->npat; pi++) {
+        pattern *P = &c->pats[pi];
+        unsigned tot = 0; /* keys set to Total */
+        size_t bit = 0;
+        for (size_t k = 0; k < nk; k++)
+            if ((marg >> k) & 1u) { if ((pi >> bit) & 1u) tot |= 1u << k; bit++; }
+        /* mixed radix key */
+        uint64_t mult[17], range = 1;
+        for (size_t k = 0; k < nk; k++) {
+            mult[k] = range;
+            uint64_t l = ((tot >> k) & 1u) ? 1 : c->dims[k].nlev;
+            if (l == 0) l = 1;
+            if (range > (UINT64_C(1) << 62) / l) { rc = am_fail(ARMOEDE_EINVAL, "%s: too many combinations of by-levels", fn); goto fail; }
+            range *= l;
+        }
+        P->gs = malloc((n ? n : 1) * sizeof *P->gs);
+        if (!P->gs) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+        int32_t *direct = NULL;
+        pairmap hm = {0};
+        if (range <= (UINT64_C(1) << 22)) {
+            direct = malloc(range * sizeof *direct);
+            if (!direct) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+            for (uint64_t r = 0; r < range; r++) direct[r] = -1;
+        } else if ((rc = pm_init(&hm, n))) goto fail;
+        size_t G = 0;
+        uint64_t *gkey = malloc((n ? n : 1) * sizeof *gkey);
+        if (!gkey) { free(direct); pm_free(&hm); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+        for (size_t s = 0; s < n; s++) {
+            uint32_t r = c->rows[s];
+            uint64_t key = 0;
+            for (size_t k = 0; k < nk; k++)
+                if (!((tot >> k) & 1u)) key += (uint64_t)kc[k * N + r] * mult[k];
+            int32_t g;
+            if (direct) {
+                if (direct[key] < 0) { direct[key] = (int32_t)G; gkey[G++] = key; }
+                g = direct[key];
+            } else {
+                g = pm_id(&hm, (int64_t)key, 0);
+                if ((size_t)g == G) gkey[G++] = key;
+            }
+            P->gs[s] = g;
+        }
+        free(direct);
+        if (!direct) pm_free(&hm);
+        P->G = G;
+        P->codes = malloc((G ? G : 1) * (nk ? nk : 1) * sizeof *P->codes);
+        P->gyear = malloc((G ? G : 1) * sizeof *P->gyear);
+        P->order = malloc((G ? G : 1) * sizeof *P->order);
+        if (!P->codes || !P->gyear || !P->order) { free(gkey); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+        for (size_t g = 0; g < G; g++) {
+            uint64_t key = gkey[g];
+            for (size_t k = nk; k-- > 0;) {
+                if ((tot >> k) & 1u) { P->codes[g * nk + k] = -2; continue; }
+                P->codes[g * nk + k] = (int32_t)(key / mult[k]);
+                key %= mult[k];
+            }
+            P->gyear[g] = ycol >= 0 ? P->codes[g * nk] : 0;
+            P->order[g] = g;
+        }
+        free(gkey);
+        g_sort_codes = P->codes;
+        g_sort_nk = nk;
+        if (nk) qsort(P->order, G, sizeof *P->order, cmp_group);
+    }
+
+    /* FGT against the norm */
+    if ((c->measures & ARMOEDE_MEASURE_FGT) && o->fgt_line == ARMOEDE_LINE_NORM) {
+        int hic = o->income ? icol : t->role[ARMOEDE_ROLE_INCOME];
+        double *fx = malloc((N ? N : 1) * sizeof *fx), *fz = malloc((N ? N : 1) * sizeof *fz);
+        unsigned char *fp = calloc(N ? N : 1, 1), *fh = calloc(N ? N : 1, 1);
+        c->fx = malloc((n ? n : 1) * sizeof *c->fx);
+        c->fz = malloc((n ? n : 1) * sizeof *c->fz);
+        c->fpoor = malloc(n ? n : 1);
+        c->fhas = malloc(n ? n : 1);
+        if (!fx || !fz || !fp || !fh || !c->fx || !c->fz || !c->fpoor || !c->fhas) {
+            free(fx); free(fz); free(fp); free(fh);
+            rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+            goto fail;
+        }
+        rc = norm_lines(t, o, hic, fn, fx, fz, fp, fh);
+        if (!rc)
+            for (size_t s = 0; s < n; s++) {
+                uint32_t r = c->rows[s];
+                c->fx[s] = fx[r]; c->fz[s] = fz[r]; c->fpoor[s] = fp[r]; c->fhas[s] = fh[r];
+                if (!fh[r]) nt->no_norm++;
+            }
+        free(fx); free(fz); free(fp); free(fh);
+        if (rc) goto fail;
+    }
+
+    /* persistent windows */
+    if (c->measures & ARMOEDE_MEASURE_PERSISTENT_ARPR) {
+        pyrow *pr = malloc((n ? n : 1) * sizeof *pr);
+        if (!pr) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+        const am_col *Pc = &t->cols[pcol], *Yc = &t->cols[ycol];
+        for (size_t s = 0; s < n; s++) {
+            int miss = 0;
+            pr[s].pid = key_at(Pc, c->rows[s], &miss);
+            if (miss) pr[s].pid = INT64_MIN; /* a row without person id: its own gap */
+            pr[s].year = am_ival(Yc, c->rows[s]);
+            pr[s].k = (uint32_t)s;
+        }
+        qsort(pr, n, sizeof *pr, cmp_pyrow);
+        int w1 = c->win - 1;
+        c->wcur = malloc((n ? n : 1) * sizeof *c->wcur);
+        c->wprev = malloc((n ? n : 1) * (size_t)w1 * sizeof *c->wprev);
+        if (!c->wcur || !c->wprev) { free(pr); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+        for (size_t e = 0; e < n; e++) {
+            if (pr[e].pid == INT64_MIN) { nt->gaps++; continue; }
+            if (e > 0 && pr[e - 1].pid == pr[e].pid && pr[e - 1].year == pr[e].year) {
+                char b1[128], b2[128], lb[64];
+                const char *pl = am_col_label(Pc, c->rows[pr[e].k], lb, sizeof lb);
+                uint32_t r1 = c->rows[pr[e - 1].k], r2 = c->rows[pr[e].k];
+                if (r1 > r2) { uint32_t tmp = r1; r1 = r2; r2 = tmp; }
+                rc = am_fail(ARMOEDE_EDATA, "%s: person %s has two rows in year %lld (%s and %s)", fn,
+                             pl ? pl : "?", (long long)pr[e].year, am_table_where(t, r1, b1, sizeof b1),
+                             am_table_where(t, r2, b2, sizeof b2));
+                free(pr);
+                goto fail;
+            }
+            if (e >= (size_t)w1 && pr[e - (size_t)w1].pid == pr[e].pid &&
+                pr[e - (size_t)w1].year == pr[e].year - w1) {
+                c->wcur[c->nwin] = pr[e].k;
+                for (int a = 0; a < w1; a++) c->wprev[c->nwin * (size_t)w1 + (size_t)a] = pr[e - 1 - (size_t)a].k;
+                c->nwin++;
+            } else
+                nt->gaps++;
+        }
+        free(pr);
+    }
+
+    /* bootstrap design: psu = (stratum, cluster or row), psus of a stratum consecutive */
+    if (o->bootstrap > 0) {
+        pairmap sm, um;
+        if ((rc = pm_init(&sm, n))) goto fail;
+        if ((rc = pm_init(&um, n))) { pm_free(&sm); goto fail; }
+        int32_t *srow = malloc((n ? n : 1) * sizeof *srow), *urow = malloc((n ? n : 1) * sizeof *urow);
+        c->psu = malloc((n ? n : 1) * sizeof *c->psu);
+        if (!srow || !urow || !c->psu) {
+            free(srow); free(urow); pm_free(&sm); pm_free(&um);
+            rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+            goto fail;
+        }
+        /* in table row order, so that the design does not depend on the incomes */
+        int32_t *pos = malloc((N ? N : 1) * sizeof *pos);
+        if (!pos) { free(srow); free(urow); pm_free(&sm); pm_free(&um); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+        for (size_t i = 0; i < N; i++) pos[i] = -1;
+        for (size_t s = 0; s < n; s++) pos[c->rows[s]] = (int32_t)s;
+        for (size_t i = 0; i < N; i++) {
+            if (pos[i] < 0) continue;
+            int m = 0;
+            int64_t sk = scol >= 0 ? key_at(&t->cols[scol], i, &m) : 0;
+            int64_t yk = (ccol < 0 && ycol >= 0) ? am_ival(&t->cols[ycol], i) : 0;
+            int32_t h = pm_id(&sm, sk, yk);
+            int64_t ck = ccol >= 0 ? key_at(&t->cols[ccol], i, &m) : (int64_t)i;
+            int32_t u = pm_id(&um, h, ck);
+            srow[pos[i]] = h;
+            urow[pos[i]] = u;
+        }
+        free(pos);
+        c->nstrata = sm.n;
+        c->npsu = um.n;
+        /* renumber psus so that each stratum's are consecutive, in first-appearance order */
+        size_t *cnt = calloc(c->nstrata + 1, sizeof *cnt);
+        int32_t *ustr = malloc((c->npsu ? c->npsu : 1) * sizeof *ustr), *newid = malloc((c->npsu ? c->npsu : 1) * sizeof *newid);
+        if (!cnt || !ustr || !newid) {
+            free(cnt); free(ustr); free(newid); free(srow); free(urow); pm_free(&sm); pm_free(&um);
+            rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+            goto fail;
+        }
+        for (size_t s = 0; s < n; s++) ustr[urow[s]] = srow[s];
+        for (size_t u = 0; u < c->npsu; u++) cnt[ustr[u] + 1]++;
+        for (size_t h = 0; h < c->nstrata; h++) cnt[h + 1] += cnt[h];
+        c->sstart = malloc((c->nstrata + 1) * sizeof *c->sstart);
+        if (!c->sstart) {
+            free(cnt); free(ustr); free(newid); free(srow); free(urow); pm_free(&sm); pm_free(&um);
+            rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+            goto fail;
+        }
+        memcpy(c->sstart, cnt, (c->nstrata + 1) * sizeof *cnt);
+        for (size_t u = 0; u < c->npsu; u++) newid[u] = (int32_t)cnt[ustr[u]]++;
+        for (size_t s = 0; s < n; s++) c->psu[s] = (uint32_t)newid[urow[s]];
+        free(cnt); free(ustr); free(newid); free(srow); free(urow);
+        pm_free(&sm);
+        pm_free(&um);
+    }
+    c->nst = S_FGT0 + c->nalpha;
+    free(x);
+    free(kc);
+    return 0;
+fail:
+    free(x);
+    free(kc);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Bootstrap
+ * ---------------------------------------------------------------------- */
+typedef struct {
+    const mctx *c;
+    double *reps;      /* B x ncells */
+    int B, nthreads, tid;
+    int rc;
+    char msg[256];
+} bjob;
+
+static void *boot_worker(void *arg)
+{
+    bjob *j = arg;
+    const mctx *c = j->c;
+    size_t n = c->n;
+    double *wsb = malloc((n ? n : 1) * sizeof *wsb), *wpoor = malloc((n ? n : 1) * sizeof *wpoor);
+    unsigned char *poor = malloc(n ? n : 1);
+    uint32_t *mult = malloc((c->npsu ? c->npsu : 1) * sizeof *mult);
+    double **st = calloc(c->npat, sizeof *st);
+    gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
+    int ok = wsb && wpoor && poor && mult && st && r;
+    for (size_t p = 0; ok && p < c->npat; p++)
+        ok = (st[p] = malloc((c->pats[p].G ? c->pats[p].G : 1) * c->nst * sizeof **st)) != NULL;
+    if (!ok) {
+        j->rc = ARMOEDE_ENOMEM;
+        snprintf(j->msg, sizeof j->msg, "bootstrap: out of memory");
+    }
+    for (int b = j->tid; ok && b < j->B; b += j->nthreads) {
+        uint64_t sd = mix64((uint64_t)c->o->seed * UINT64_C(0x100000001b3) ^ mix64((uint64_t)b + 1));
+        gsl_rng_set(r, (unsigned long)(sd & 0xffffffffu) ? (unsigned long)(sd & 0xffffffffu) : 1);
+        memset(mult, 0, (c->npsu ? c->npsu : 1) * sizeof *mult);
+        for (size_t h = 0; h < c->nstrata; h++) {
+            size_t a = c->sstart[h], nh = c->sstart[h + 1] - a;
+            for (size_t d = 0; d < nh; d++) mult[a + gsl_rng_uniform_int(r, nh)]++;
+        }
+        for (size_t k = 0; k < n; k++) wsb[k] = c->ws[k] * (double)mult[c->psu[k]];
+        int rc = compute(c, wsb, st, wpoor, poor);
+        if (rc) {
+            j->rc = rc;
+            snprintf(j->msg, sizeof j->msg, "%s", armoede_last_error());
+            break;
+        }
+        for (size_t e = 0; e < c->ncells; e++)
+            j->reps[(size_t)b * c->ncells + e] = cell_value(c, st, &c->cells[e]).est;
+    }
+    if (st)
+        for (size_t p = 0; p < c->npat; p++) free(st[p]);
+    free(st); free(wsb); free(wpoor); free(poor); free(mult);
+    if (r) gsl_rng_free(r);
+    return NULL;
+}
+
+static int bootstrap(const mctx *c, int B, int nthreads, double *reps)
+{
+    if (nthreads < 1) nthreads = 1;
+    if (nthreads > B) nthreads = B;
+    bjob *jobs = calloc((size_t)nthreads, sizeof *jobs);
+    pthread_t *th = calloc((size_t)nthreads, sizeof *th);
+    if (!jobs || !th) { free(jobs); free(th); return am_fail(ARMOEDE_ENOMEM, "bootstrap: out of memory"); }
+    char *made = calloc((size_t)nthreads, 1);
+    if (!made) { free(jobs); free(th); return am_fail(ARMOEDE_ENOMEM, "bootstrap: out of memory"); }
+    for (int i = 0; i < nthreads; i++) jobs[i] = (bjob){c, reps, B, nthreads, i, 0, {0}};
+    for (int i = 1; i < nthreads; i++) made[i] = pthread_create(&th[i], NULL, boot_worker, &jobs[i]) == 0;
+    boot_worker(&jobs[0]);
+    /* a thread that could not be started runs its share here: same replicates, same results */
+    for (int i = 1; i < nthreads; i++) {
+        if (made[i]) pthread_join(th[i], NULL);
+        else boot_worker(&jobs[i]);
+    }
+    free(made);
+    int rc = 0;
+    for (int i = 0; i < nthreads && !rc; i++)
+        if (jobs[i].rc) rc = am_fail(jobs[i].rc, "%s", jobs[i].msg);
+    free(jobs);
+    free(th);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * The public function
+ * ---------------------------------------------------------------------- */
+int armoede_measures(const armoede_table *t, const armoede_measures_options *opts, armoede_result **out)
+{
+    const char *fn = "armoede_measures";
+    if (out) *out = NULL;
+    if (!t || !out) return am_fail(ARMOEDE_EINVAL, "%s: NULL argument", fn);
+    am_gsl_guard();
+    armoede_measures_options d = ARMOEDE_MEASURES_OPTIONS_INIT;
+    const armoede_measures_options *o = opts ? opts : &d;
+    int rc = check_opts(o, fn);
+    if (rc) return rc;
+    mctx c;
+    memset(&c, 0, sizeof c);
+    mnotes nt;
+    armoede_result *r = NULL;
+    double **st = NULL, *wpoor = NULL, *reps = NULL;
+    unsigned char *poor = NULL;
+    if ((rc = setup(&c, t, o, &nt))) goto done;
+    st = calloc(c.npat, sizeof *st);
+    wpoor = malloc((c.n ? c.n : 1) * sizeof *wpoor);
+    poor = malloc(c.n ? c.n : 1);
+    if (!st || !wpoor || !poor) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto done; }
+    for (size_t p = 0; p < c.npat; p++)
+        if (!(st[p] = malloc((c.pats[p].G ? c.pats[p].G : 1) * c.nst * sizeof **st))) {
+            rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+            goto done;
+        }
+    if ((rc = compute(&c, c.ws, st, wpoor, poor))) goto done;
+    /* the cells */
+    size_t maxc = 0;
+    for (size_t p = 0; p < c.npat; p++) maxc += c.pats[p].G;
+    maxc *= (M_COUNT_ + c.nalpha);
+    c.cells = malloc((maxc ? maxc : 1) * sizeof *c.cells);
+    if (!c.cells) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto done; }
+    for (int m = 0; m < M_COUNT_; m++) {
+        if (!(c.measures & M_BIT[m])) continue;
+        int na = m == M_FGT ? (int)c.nalpha : 1;
+        for (int a = 0; a < na; a++)
+            for (size_t p = 0; p < c.npat; p++)
+                for (size_t gi = 0; gi < c.pats[p].G; gi++) {
+                    int32_t g = (int32_t)c.pats[p].order[gi];
+                    const double *S = st[p] + (size_t)g * c.nst;
+                    if (m == M_PERSIST && !(S[S_PERDW] > 0)) continue;
+                    if (m == M_FGT && !(S[S_FW] > 0)) continue;
+                    c.cells[c.ncells++] = (cellmeta){m, a, (int)p, g};
+                }
+    }
+    /* bootstrap */
+    if (o->bootstrap > 0 && c.ncells > 0) {
+        reps = malloc((size_t)o->bootstrap * c.ncells * sizeof *reps);
+        if (!reps) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory for the replicates", fn); goto done; }
+        if ((rc = bootstrap(&c, o->bootstrap, o->nthreads ? o->nthreads : 2, reps))) goto done;
+    }
+    /* the result */
+    if (!(r = am_result_new())) { rc = ARMOEDE_ENOMEM; goto done; }
+    {
+        const char *names[17];
+        size_t nk = 0;
+        int ycol = t->role[ARMOEDE_ROLE_YEAR];
+        if (ycol >= 0) names[nk++] = t->cols[ycol].name;
+        for (size_t b = 0; b < o->n_by; b++) names[nk++] = o->by[b];
+        if ((rc = am_result_set_keys(r, names, nk))) goto done;
+    }
+    {
+        double *col = reps ? malloc((size_t)o->bootstrap * sizeof *col) : NULL;
+        if (reps && !col) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto done; }
+        for (size_t e = 0; e < c.ncells && !rc; e++) {
+            const cellmeta *cm = &c.cells[e];
+            cellval v = cell_value(&c, st, cm);
+            double f[ARMOEDE_FIELD_COUNT_];
+            am_fields_nan(f);
+            f[ARMOEDE_FIELD_ESTIMATE] = v.est;
+            f[ARMOEDE_FIELD_NUM_W] = v.numw;
+            f[ARMOEDE_FIELD_DEN_W] = v.denw;
+            f[ARMOEDE_FIELD_NUM_N] = v.numn;
+            f[ARMOEDE_FIELD_DEN_N] = v.denn;
+            f[ARMOEDE_FIELD_THRESHOLD] = cm->measure == M_FGT
+                                             ? (o->fgt_line == ARMOEDE_LINE_NORM ? o->fgt_p
+                                                : o->fgt_line == ARMOEDE_LINE_FIXED ? o->fgt_value : o->p)
+                                         : (cm->measure == M_MEDIAN || cm->measure == M_QSR || cm->measure == M_GINI)
+                                             ? NAN : o->p;
+            if (cm->measure == M_PERSIST) f[ARMOEDE_FIELD_DURATION] = c.win;
+            if (reps) {
+                size_t m = 0;
+                long double s = 0, s2 = 0;
+                for (int b = 0; b < o->bootstrap; b++) {
+                    double x = reps[(size_t)b * c.ncells + e];
+                    if (isnan(x) || isinf(x)) continue;
+                    col[m++] = x;
+                    s += x;
+                }
+                if (m >= 2) {
+                    long double mean = s / (long double)m;
+                    for (size_t i = 0; i < m; i++) s2 += (col[i] - mean) * (col[i] - mean);
+                    f[ARMOEDE_FIELD_SE] = (double)sqrtl(s2 / (long double)(m - 1));
+                    double pq[2] = {(1 - o->ci_level) / 2, 1 - (1 - o->ci_level) / 2}, qq[2];
+                    if ((rc = am_quantiles(col, NULL, m, pq, 2, AM_Q_LINEAR, qq))) break;
+                    f[ARMOEDE_FIELD_CI_LOW] = qq[0];
+                    f[ARMOEDE_FIELD_CI_HIGH] = qq[1];
+                }
+            }
+            const char *keys[17];
+            const pattern *P = &c.pats[cm->pat];
+            for (size_t k = 0; k < c.nk; k++) {
+                int32_t code = P->codes[(size_t)cm->g * c.nk + k];
+                keys[k] = code == -2 ? AM_TOTAL_LABEL : c.dims[k].labels[code];
+            }
+            char name[32];
+            if (cm->measure == M_FGT) snprintf(name, sizeof name, "fgt%g", c.alpha[cm->alpha]);
+            else snprintf(name, sizeof name, "%s", M_NAME[cm->measure]);
+            rc = am_result_add(r, name, "persons", keys, f);
+        }
+        free(col);
+        if (rc) goto done;
+    }
+    /* notes */
+    {
+        size_t left = nt.bad_income + nt.bad_equiv + nt.bad_weight + nt.bad_key + nt.bad_design;
+        rc = am_result_note(r, "measures: %zu of %zu rows enter (weighted quantile rule %s, poor when income %s %g x median, %s threshold)",
+                            c.n, t->nrows,
+                            o->rule == ARMOEDE_QUANTILE_LAEKEN ? "laeken" : o->rule == ARMOEDE_QUANTILE_EUROSTAT ? "eurostat"
+                            : o->rule == ARMOEDE_QUANTILE_GE ? "ge" : "linear",
+                            o->at_or_below ? "<=" : "<", o->p, o->domain_threshold ? "per-group" : "whole-year");
+        if (!rc && nt.bad_income) rc = am_result_note(r, "measures: %zu rows left out: income missing or not finite", nt.bad_income);
+        if (!rc && nt.bad_equiv) rc = am_result_note(r, "measures: %zu rows left out: no equivalence factor for the household (%zu with a member of unknown age)", nt.bad_equiv, nt.unknown_age);
+        if (!rc && nt.bad_weight) rc = am_result_note(r, "measures: %zu rows left out: weight missing, zero, negative or infinite", nt.bad_weight);
+        if (!rc && nt.bad_key) rc = am_result_note(r, "measures: %zu rows left out: a year or by-key missing", nt.bad_key);
+        if (!rc && nt.bad_design) rc = am_result_note(r, "measures: %zu rows left out: strata or cluster missing", nt.bad_design);
+        if (!rc && nt.no_norm) rc = am_result_note(r, "measures: %zu rows without a social minimum left out of the FGT figures", nt.no_norm);
+        if (!rc && (c.measures & ARMOEDE_MEASURE_PERSISTENT_ARPR))
+            rc = am_result_note(r, "persistent_arpr: %zu person-years have no row in each of the %d years before (panel gap or start of the panel) and are not in its denominator", nt.gaps, c.win - 1);
+        if (!rc && o->bootstrap > 0)
+            rc = am_result_note(r, "bootstrap: %d replicates, seed %lu, %zu strata, %zu primary units; percentile intervals at %g", o->bootstrap, o->seed, c.nstrata, c.npsu, o->ci_level);
+        (void)left;
+    }
+done:
+    if (st)
+        for (size_t p = 0; p < c.npat; p++) free(st[p]);
+    free(st); free(wpoor); free(poor); free(reps);
+    mctx_free(&c);
+    if (rc) {
+        armoede_result_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
