@@ -1,0 +1,496 @@
+/*
+ * Hand-computed tests of survey estimation (include/armoede_survey.h,
+ * docs/survey.md). The tiny design used throughout:
+ *
+ *   row stratum cluster weight answer district
+ *    1    A      1      2     yes     N
+ *    2    A      1      1     no      S
+ *    3    A      2      3     yes     N
+ *    4    B      1      1     no      N
+ *    5    B      2      2     yes     S
+ *    6    B      3      2     no      N
+ *    7    B      3      1     dk      S     "don't know": excluded
+ *    8    B      1      0     yes     N     zero weight
+ *    9    A      2      1     (NA)    S     missing answer
+ *
+ * Whole sample: S = rows 1-6, sum w = 11, sum w y = 7, p = 7/11.
+ * z_i = w_i (y_i - p) / 11 in units of 1/121: 8, -7, 12, -7, 8, -14.
+ * PSU totals: A1 = 1, A2 = 12; B1 = -7, B2 = 8, B3 = -14.
+ * Stratum A: mean 6.5, squares 2 x 5.5^2 = 60.5, x n/(n-1) = 2: 121.
+ * Stratum B: mean -13/3, deviations -8/3, 37/3, -29/3: squares 2274/9, x 3/2: 379.
+ * V = (121 + 379) / 121^2 = 500/14641; df = 5 PSUs - 2 strata = 3.
+ * R survey agrees (svymean on the subset design: SE 0.1848).
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "armoede.h"
+#include "testutil.h"
+
+static const char *const yes[] = {"yes"};
+static const char *const dk[] = {"dk"};
+static const char *const dist[] = {"district"};
+
+/* The tiny design; with_c adds stratum C with one PSU (row 10: C, 1, w 1, yes, N). */
+static armoede_table *tiny(int with_c, const double *fpc)
+{
+    const char *st[] = {"A", "A", "A", "B", "B", "B", "B", "B", "A", "C"};
+    const int64_t cl[] = {1, 1, 2, 1, 2, 3, 3, 1, 2, 1};
+    const double w[] = {2, 1, 3, 1, 2, 2, 1, 0, 1, 1};
+    const char *ans[] = {"yes", "no", "yes", "no", "yes", "no", "dk", "yes", NULL, "yes"};
+    const char *di[] = {"N", "S", "N", "N", "S", "N", "S", "N", "S", "N"};
+    size_t n = with_c ? 10 : 9;
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_new(n, &t), 0);
+    assert_int_equal(armoede_table_add_text(t, "stratum", st, n), 0);
+    assert_int_equal(armoede_table_add_int(t, "cluster", cl, n, 1), 0);
+    assert_int_equal(armoede_table_add_real(t, "weight", w, n, 1), 0);
+    assert_int_equal(armoede_table_add_text(t, "answer", ans, n), 0);
+    assert_int_equal(armoede_table_add_text(t, "district", di, n), 0);
+    if (fpc) assert_int_equal(armoede_table_add_real(t, "fpc", fpc, n, 1), 0);
+    return t;
+}
+
+static armoede_survey_options opts(void)
+{
+    armoede_survey_options o = ARMOEDE_SURVEY_OPTIONS_INIT;
+    o.item = "answer";
+    o.categories = yes;
+    o.n_categories = 1;
+    o.exclude = dk;
+    o.n_exclude = 1;
+    o.weight = "weight";
+    o.stratum = "stratum";
+    o.cluster = "cluster";
+    return o;
+}
+
+static double val(const armoede_result *r, size_t i, armoede_field f) { return armoede_result_value(r, i, f); }
+
+static int has_note(const armoede_result *r, const char *s)
+{
+    for (size_t i = 0; i < armoede_result_nnotes(r); i++)
+        if (strstr(armoede_result_note(r, i), s)) return 1;
+    return 0;
+}
+
+static void test_whole_sample(void **state)
+{
+    (void)state;
+    armoede_table *t = tiny(0, NULL);
+    armoede_survey_options o = opts();
+    o.ci_method = ARMOEDE_CI_WALD;
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 1);
+    assert_str(armoede_result_indicator(r, 0), "survey_share");
+    assert_str(armoede_result_unit(r, 0), "respondents");
+    assert_close(val(r, 0, ARMOEDE_FIELD_ESTIMATE), 7.0 / 11, 1e-15);
+    assert_close(val(r, 0, ARMOEDE_FIELD_NUM_W), 7, 1e-12);
+    assert_close(val(r, 0, ARMOEDE_FIELD_DEN_W), 11, 1e-12);
+    assert_close(val(r, 0, ARMOEDE_FIELD_NUM_N), 3, 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_DEN_N), 6, 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_SE), sqrt(500.0) / 121, 1e-15);
+    /* Wald: p -/+ t_{3, 0.975} SE, t = 3.1824463052837078 (R qt) */
+    double se = sqrt(500.0) / 121, tq = 3.1824463052837078;
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_LOW), 7.0 / 11 - tq * se, 1e-12);
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_HIGH), 7.0 / 11 + tq * se, 1e-12);
+    /* the rules that left rows out are in the notes */
+    assert_true(has_note(r, "rows left out: 1 (zero weight"));
+    assert_true(has_note(r, "rows left out: 1 (answer missing"));
+    assert_true(has_note(r, "rows left out: 1 (answer in the exclude list"));
+    assert_true(has_note(r, "2 strata, 5 PSUs"));
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
+/* Every interval method on p = 7/11, V = 500/14641, df = 3, n = 6; the
+ * numbers are the formulas of the header evaluated in R (qt, qbeta, plogis). */
+static void test_interval_methods(void **state)
+{
+    (void)state;
+    static const struct { int m; double lo, hi; } want[] = {
+        {ARMOEDE_CI_WALD, 0.048250721210130743, 1.2244765515171419},
+        {ARMOEDE_CI_LOGIT, 0.12111940527287368, 0.95693825041072134},
+        {ARMOEDE_CI_ASIN, 0.094357928205846653, 0.99870463668359721},
+        /* n* = p(1-p)/V = 6.776 */
+        {ARMOEDE_CI_WILSON, 0.17345200833612812, 0.93587145844759634},
+        /* x = p n = 42/11, Beta(x, n-x+1) and Beta(x+1, n-x) */
+        {ARMOEDE_CI_CLOPPER_PEARSON, 0.2015691511437333, 0.94550673745675284},
+        /* n* x (t_{5,0.025} / t_{3,0.025})^2 = 4.4209346606265756 */
+        {ARMOEDE_CI_KORN_GRAUBARD, 0.1460808806203735, 0.96810663579833556},
+    };
+    armoede_table *t = tiny(0, NULL);
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        armoede_survey_options o = opts();
+        o.ci_method = want[k].m;
+        armoede_result *r = NULL;
+        assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+        assert_close(val(r, 0, ARMOEDE_FIELD_CI_LOW), want[k].lo, 1e-11);
+        assert_close(val(r, 0, ARMOEDE_FIELD_CI_HIGH), want[k].hi, 1e-11);
+        armoede_result_free(r);
+    }
+    assert_str(armoede_ci_method_name(ARMOEDE_CI_KORN_GRAUBARD), "korn_graubard");
+    assert_int_equal(armoede_ci_method_from_name("clopper_pearson"), ARMOEDE_CI_CLOPPER_PEARSON);
+    assert_int_equal(armoede_ci_method_from_name("beta"), ARMOEDE_ENOTFOUND);
+    assert_null(armoede_ci_method_name(ARMOEDE_CI_METHOD_COUNT_));
+    armoede_table_free(t);
+}
+
+/* fpc: stratum A has 10 PSUs in the population (f = 8/10), B has 6 (f = 1/2):
+ * V = (0.8 x 121 + 0.5 x 379) / 14641 = 286.3 / 14641. As fractions
+ * (2/10 and 3/6) the same. */
+static void test_fpc(void **state)
+{
+    (void)state;
+    const double pop[] = {10, 10, 10, 6, 6, 6, 6, 6, 10};
+    const double frac[] = {0.2, 0.2, 0.2, 0.5, 0.5, 0.5, 0.5, 0.5, 0.2};
+    for (int k = 0; k < 2; k++) {
+        armoede_table *t = tiny(0, k ? frac : pop);
+        armoede_survey_options o = opts();
+        o.fpc = "fpc";
+        armoede_result *r = NULL;
+        assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+        assert_close(val(r, 0, ARMOEDE_FIELD_SE), sqrt(286.3 / 14641), 1e-15);
+        armoede_result_free(r);
+        armoede_table_free(t);
+    }
+    /* a census stratum (fpc = n_h) contributes nothing: only B's 379 x 1/2 left */
+    const double census[] = {2, 2, 2, 6, 6, 6, 6, 6, 2};
+    armoede_table *t = tiny(0, census);
+    armoede_survey_options o = opts();
+    o.fpc = "fpc";
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_SE), sqrt(189.5 / 14641), 1e-15);
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
+/* Domains by district, over the full design.
+ * N: rows 1, 3, 4, 6 (row 8 has weight 0): sum w 8, sum w y 5, p = 5/8; z in
+ *    1/64: A1 = 6, A2 = 9, B1 = -5, B2 = 0 (no N row), B3 = -10. A: mean
+ *    7.5, squares 4.5, x 2 = 9; B: mean -5, squares 0 + 25 + 25, x 3/2 = 75.
+ *    V = 84/4096; df = 4 PSUs - 2 strata = 2.
+ * S: rows 2, 5 (7 excluded, 9 missing): p = 2/3; z in 1/9: A1 = -2, B2 = 2,
+ *    others 0. A: mean -1/9, squares 2/81, x 2; B: mean 2/27, squares
+ *    24/729, x 3/2. V = 8/81; df = 2 PSUs - 2 strata = 0: no interval.
+ * Cutting the sample instead would give S a variance of 0 in each stratum. */
+static void test_domains(void **state)
+{
+    (void)state;
+    armoede_table *t = tiny(0, NULL);
+    armoede_survey_options o = opts();
+    o.by = dist;
+    o.n_by = 1;
+    o.margins = dist;
+    o.n_margins = 1;
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 3);
+    assert_str(armoede_result_key(r, 0, 0), "N");
+    assert_close(val(r, 0, ARMOEDE_FIELD_ESTIMATE), 5.0 / 8, 1e-15);
+    assert_close(val(r, 0, ARMOEDE_FIELD_SE), sqrt(84.0) / 64, 1e-15);
+    /* logit with t_{2}: t = 4.3026527297494628 */
+    double l = log(5.0 / 3), s = sqrt(84.0) / 64 / (5.0 / 8 * 3.0 / 8), tq = 4.3026527297494628;
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_LOW), 1 / (1 + exp(-(l - tq * s))), 1e-12);
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_HIGH), 1 / (1 + exp(-(l + tq * s))), 1e-12);
+    assert_str(armoede_result_key(r, 1, 0), "S");
+    assert_close(val(r, 1, ARMOEDE_FIELD_ESTIMATE), 2.0 / 3, 1e-15);
+    assert_close(val(r, 1, ARMOEDE_FIELD_SE), sqrt(8.0) / 9, 1e-15);
+    assert_true(isnan(val(r, 1, ARMOEDE_FIELD_CI_LOW)));
+    assert_str(armoede_result_key(r, 2, 0), "Total");
+    assert_close(val(r, 2, ARMOEDE_FIELD_SE), sqrt(500.0) / 121, 1e-15);
+    assert_true(has_note(r, "fewer than 1 degree of freedom"));
+    armoede_result_free(r);
+    /* a domain filter: only district N, no breakdown: the N figures */
+    o = opts();
+    static const char *const n_only[] = {"N"};
+    o.filter = "district";
+    o.filter_levels = n_only;
+    o.n_filter_levels = 1;
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 1);
+    assert_close(val(r, 0, ARMOEDE_FIELD_SE), sqrt(84.0) / 64, 1e-15);
+    assert_true(has_note(r, "rows left out: 2 (outside the domain)")); /* rows 2, 5 */
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
+/* Stratum C with a single PSU (row 10: w 1, yes). Whole sample: sum w 12,
+ * p = 8/12; z in 1/36: A1 = 2 - 2 = 0, A2 = 3, B1 = -2, B2 = 2, B3 = -4,
+ * C1 = 1. A: mean 1.5, squares 4.5, x 2 = 9; B: mean -4/3, squares 168/9,
+ * x 3/2 = 28. remove/certainty: V = 37/1296; adjust: + 1^2 = 38/1296;
+ * average: 37 x 3 strata / 2 = 55.5/1296. */
+static void test_lonely_psu(void **state)
+{
+    (void)state;
+    armoede_table *t = tiny(1, NULL);
+    armoede_survey_options o = opts();
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EDATA);
+    assert_null(r);
+    assert_non_null(strstr(armoede_last_error(), "stratum 'C'"));
+    assert_non_null(strstr(armoede_last_error(), "row 9"));
+    static const struct { const char *name; double v; } want[] = {
+        {"remove", 37}, {"certainty", 37}, {"adjust", 38}, {"average", 55.5}};
+    for (size_t k = 0; k < 4; k++) {
+        o.lonely_psu = armoede_lonely_psu_from_name(want[k].name);
+        assert_true(o.lonely_psu > 0);
+        assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+        assert_close(val(r, 0, ARMOEDE_FIELD_ESTIMATE), 8.0 / 12, 1e-15);
+        assert_close(val(r, 0, ARMOEDE_FIELD_SE), sqrt(want[k].v) / 36, 1e-15);
+        assert_true(has_note(r, "strata with a single PSU: 1"));
+        armoede_result_free(r);
+    }
+    assert_int_equal(armoede_lonely_psu_from_name("drop"), ARMOEDE_ENOTFOUND);
+    assert_str(armoede_lonely_psu_name(ARMOEDE_LONELY_FAIL), "fail");
+    armoede_table_free(t);
+}
+
+/* S minus N within the design: d = 2/3 - 5/8 = 1/24. The difference score
+ * z_S - z_N per PSU: A1 = -2/9 - 6/64, A2 = -9/64, B1 = 5/64, B2 = 2/9,
+ * B3 = 10/64; V = 0.046356577932098755 (R: svyby(covmat) + svycontrast:
+ * SE 0.21530577774899295); df = 5 - 2 = 3, p = 2 pt(-|d|/SE, 3). */
+static void test_compare(void **state)
+{
+    (void)state;
+    armoede_table *t = tiny(0, NULL);
+    armoede_survey_options o = opts();
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_survey_compare(t, &o, "district", "N", "S", &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 2);
+    assert_str(armoede_result_indicator(r, 0), "survey_diff");
+    assert_close(val(r, 0, ARMOEDE_FIELD_ESTIMATE), 1.0 / 24, 1e-15);
+    assert_close(val(r, 0, ARMOEDE_FIELD_SE), 0.21530577774899295, 1e-15);
+    assert_close(val(r, 0, ARMOEDE_FIELD_REFERENCE), 5.0 / 8, 1e-15);
+    assert_close(val(r, 0, ARMOEDE_FIELD_NUM_N), 2, 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_DEN_N), 6, 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_LOW), 1.0 / 24 - 3.1824463052837078 * 0.21530577774899295, 1e-12);
+    assert_str(armoede_result_indicator(r, 1), "survey_diff_p");
+    assert_close(val(r, 1, ARMOEDE_FIELD_ESTIMATE), 0.8589108901129705, 1e-12);
+    assert_close(val(r, 1, ARMOEDE_FIELD_REFERENCE), 0.19352321661912089, 1e-12);
+    armoede_result_free(r);
+    assert_int_equal(armoede_survey_compare(t, &o, "district", "N", "N", &r), ARMOEDE_EINVAL);
+    o.by = dist;
+    o.n_by = 1;
+    assert_int_equal(armoede_survey_compare(t, &o, "district", "N", "S", &r), ARMOEDE_EINVAL);
+    armoede_table_free(t);
+}
+
+/* Two waves: the tiny design (p = 7/11, SE sqrt(500)/121) and one with
+ * every answer "yes" except row 2 (p = 10/11 of the 6 rows: sum w y = 10). */
+static void test_change(void **state)
+{
+    (void)state;
+    armoede_table *a = tiny(0, NULL);
+    const char *st[] = {"A", "A", "B", "B"};
+    const int64_t cl[] = {1, 2, 1, 2};
+    const double w[] = {1, 1, 1, 1};
+    const char *ans[] = {"yes", "no", "yes", "yes"};
+    armoede_table *b = NULL;
+    assert_int_equal(armoede_table_new(4, &b), 0);
+    assert_int_equal(armoede_table_add_text(b, "stratum", st, 4), 0);
+    assert_int_equal(armoede_table_add_int(b, "cluster", cl, 4, 1), 0);
+    assert_int_equal(armoede_table_add_real(b, "weight", w, 4, 1), 0);
+    assert_int_equal(armoede_table_add_text(b, "answer", ans, 4), 0);
+    /* wave b: p = 3/4; z = (y - 3/4)/4: A: 1/16, -3/16 -> mean -1/16, squares
+     * 2 x (1/8)^2, x 2 = 1/16; B: 1/16, 1/16 -> 0. V_b = 1/16. */
+    armoede_survey_options o = opts();
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_survey_change(a, b, &o, &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 2);
+    double se = sqrt(500.0 / 14641 + 1.0 / 16), d = 0.75 - 7.0 / 11;
+    assert_str(armoede_result_indicator(r, 0), "survey_change");
+    assert_close(val(r, 0, ARMOEDE_FIELD_ESTIMATE), d, 1e-15);
+    assert_close(val(r, 0, ARMOEDE_FIELD_SE), se, 1e-15);
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_HIGH), d + 1.959963984540054 * se, 1e-12);
+    /* p = 2 (1 - Phi(|d| / se)), d/se = 0.3974...: R 2*pnorm(-d/se) */
+    assert_close(val(r, 1, ARMOEDE_FIELD_REFERENCE), d / se, 1e-14);
+    assert_close(val(r, 1, ARMOEDE_FIELD_ESTIMATE), erfc(d / se / sqrt(2.0)), 1e-12);
+    assert_true(has_note(r, "independent samples"));
+    armoede_result_free(r);
+    armoede_table_free(a);
+    armoede_table_free(b);
+}
+
+/* INT answer codes (labels are decimals), several categories; Clopper-
+ * Pearson at x = 0: [0, B(0.975; 1, n)]. */
+static void test_int_codes_and_zero(void **state)
+{
+    (void)state;
+    const int64_t code[] = {1, 2, 2, 3, 1, 2, ARMOEDE_NA_INT};
+    const double w[] = {1, 1, 1, 1, 1, 1, 1};
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_new(7, &t), 0);
+    assert_int_equal(armoede_table_add_int(t, "q", code, 7, 1), 0);
+    assert_int_equal(armoede_table_add_real(t, "w", w, 7, 1), 0);
+    armoede_survey_options o = ARMOEDE_SURVEY_OPTIONS_INIT;
+    static const char *const c45[] = {"4", "5"}, *const c12[] = {"1", "2"}, *const ex3[] = {"3"};
+    o.item = "q";
+    o.categories = c45;
+    o.n_categories = 2;
+    o.exclude = ex3;
+    o.n_exclude = 1;
+    o.weight = "w";
+    o.ci_method = ARMOEDE_CI_CLOPPER_PEARSON;
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_ESTIMATE), 0, 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_DEN_N), 5, 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_SE), 0, 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_LOW), 0, 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_HIGH), 0.52182375010498139, 1e-12); /* R qbeta(0.975, 1, 5) */
+    assert_true(has_note(r, "occur on no row: '4', '5'"));
+    armoede_result_free(r);
+    /* categories 1, 2 of 5 valid answers, unweighted SRS: p = 1, all "yes" */
+    o.categories = c12;
+    o.ci_method = ARMOEDE_CI_LOGIT;
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_ESTIMATE), 1, 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_LOW), 1, 0);
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
+/* Bad input: errors name the file, line, column and value. */
+static void test_bad_input(void **state)
+{
+    (void)state;
+    const char *csv = "stratum,cluster,weight,answer,fpc\n"
+                      "A,1,2,yes,10\n"
+                      "A,2,1,no,10\n"
+                      "B,1,,yes,6\n"
+                      "B,2,-1,no,6\n"
+                      "B,2,1,no,7\n";
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_read_csv(write_text("bad.csv", csv), NULL, &t), 0);
+    armoede_survey_options o = opts();
+    o.exclude = NULL;
+    o.n_exclude = 0;
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EDATA);
+    assert_non_null(strstr(armoede_last_error(), "bad.csv line 4"));
+    assert_non_null(strstr(armoede_last_error(), "column 'weight'"));
+    assert_non_null(strstr(armoede_last_error(), "missing"));
+    armoede_table_free(t);
+    csv = "stratum,cluster,weight,answer,fpc\nA,1,2,yes,10\nA,2,1,no,10\nB,1,-1.5,yes,6\nB,2,1,no,7\n";
+    assert_int_equal(armoede_table_read_csv(write_text("bad.csv", csv), NULL, &t), 0);
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EDATA);
+    assert_non_null(strstr(armoede_last_error(), "line 4"));
+    assert_non_null(strstr(armoede_last_error(), "weight -1.5"));
+    /* fpc varying within stratum B */
+    o.weight = NULL;
+    o.fpc = "fpc";
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EDATA);
+    assert_non_null(strstr(armoede_last_error(), "column 'fpc'"));
+    assert_non_null(strstr(armoede_last_error(), "fpc 7 differs from 6"));
+    armoede_table_free(t);
+    /* fpc implying more than 100% sampling; a missing stratum */
+    csv = "stratum,cluster,answer,fpc\nA,1,yes,1.5\nA,2,no,1.5\nB,1,yes,6\n,2,no,6\n";
+    assert_int_equal(armoede_table_read_csv(write_text("bad.csv", csv), NULL, &t), 0);
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EDATA);
+    assert_non_null(strstr(armoede_last_error(), "line 5, column 'stratum'"));
+    armoede_table_free(t);
+    csv = "stratum,cluster,answer,fpc\nA,1,yes,1.5\nA,2,no,1.5\nB,1,yes,6\nB,2,no,6\n";
+    assert_int_equal(armoede_table_read_csv(write_text("bad.csv", csv), NULL, &t), 0);
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EDATA);
+    assert_non_null(strstr(armoede_last_error(), "more than 100%"));
+    assert_non_null(strstr(armoede_last_error(), "line 2"));
+    /* options */
+    o.fpc = NULL;
+    o.item = "nope";
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_ENOTFOUND);
+    o.item = "fpc"; /* real-valued */
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_ETYPE);
+    o.item = "answer";
+    o.n_categories = 0;
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EINVAL);
+    o.n_categories = 1;
+    o.exclude = yes;
+    o.n_exclude = 1;
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EINVAL);
+    o.n_exclude = 0;
+    o.ci_method = 99;
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EINVAL);
+    o.ci_method = 0;
+    o.ci_level = 1;
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EINVAL);
+    o.ci_level = 0.95;
+    o.version = 99;
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EINVAL);
+    o.version = ARMOEDE_SURVEY_OPTIONS_VERSION;
+    o.df = -1;
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_EINVAL);
+    o.df = 0;
+    assert_int_equal(armoede_survey_share(t, NULL, &r), ARMOEDE_EINVAL);
+    assert_int_equal(armoede_survey_share(t, &o, NULL), ARMOEDE_EINVAL);
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_ESTIMATE), 0.5, 0);
+    armoede_result_free(r);
+    armoede_table_free(t);
+    armoede_survey_options d;
+    armoede_survey_options_init(&d);
+    assert_int_equal(d.version, ARMOEDE_SURVEY_OPTIONS_VERSION);
+    assert_close(d.ci_level, 0.95, 0);
+    assert_int_equal(d.lonely_psu, ARMOEDE_LONELY_FAIL);
+}
+
+/* Writing through the default disclosure control works on survey rows. */
+static void test_written(void **state)
+{
+    (void)state;
+    armoede_table *t = tiny(0, NULL);
+    armoede_survey_options o = opts();
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    armoede_write_options w = ARMOEDE_WRITE_OPTIONS_INIT;
+    w.unprotected = 1;
+    assert_int_equal(armoede_result_write_csv(r, tpath("s.csv"), &w), 0);
+    FILE *f = fopen(tpath("s.csv"), "r");
+    assert_non_null(f);
+    char line[1024];
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_non_null(fgets(line, sizeof line, f));
+    assert_non_null(strstr(line, "survey_share,respondents"));
+    fclose(f);
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return tu_mkdtemp("survey");
+}
+static int teardown(void **state)
+{
+    (void)state;
+    return tu_rmdtemp();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_whole_sample),
+        cmocka_unit_test(test_interval_methods),
+        cmocka_unit_test(test_fpc),
+        cmocka_unit_test(test_domains),
+        cmocka_unit_test(test_lonely_psu),
+        cmocka_unit_test(test_compare),
+        cmocka_unit_test(test_change),
+        cmocka_unit_test(test_int_codes_and_zero),
+        cmocka_unit_test(test_bad_input),
+        cmocka_unit_test(test_written),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
