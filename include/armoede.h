@@ -344,7 +344,10 @@ typedef enum armoede_cell_status {
     ARMOEDE_CELL_OK = 0,
     ARMOEDE_CELL_SUPPRESSED_PRIMARY = 1,   /**< fewer than min_n units */
     ARMOEDE_CELL_SUPPRESSED_SECONDARY = 2, /**< hidden so that a primary cell cannot be recomputed */
-    ARMOEDE_CELL_NO_DATA = 3               /**< empty group (denominator 0) */
+    ARMOEDE_CELL_NO_DATA = 3,              /**< empty group (denominator 0), or nothing to compare with */
+    /** a magnitude cell (a debt sum or mean) dominated by one or two
+     *  contributions (the dominance rule of armoede_sdc_options) */
+    ARMOEDE_CELL_SUPPRESSED_DOMINANCE = 4
 } armoede_cell_status;
 
 ARMOEDE_API size_t armoede_result_nrows(const armoede_result *r);
@@ -396,14 +399,28 @@ ARMOEDE_API void armoede_result_free(armoede_result *r);
  * multiple (halves up); the estimate is computed before rounding.
  * Suppressed cells have their numbers erased (NaN) and a reason recorded.
  * ---------------------------------------------------------------------- */
-#define ARMOEDE_SDC_OPTIONS_VERSION 1
+#define ARMOEDE_SDC_OPTIONS_VERSION 2
 typedef struct armoede_sdc_options {
     unsigned int version;
     int min_n;      /**< default 10; 0 or 1 turns primary suppression off */
     int secondary;  /**< default 1 */
     int round_base; /**< 0 (default, none), 5 or 10 */
+    /* Since version 2 (a caller passing version 1 gets the defaults below). */
+    /** Dominance (n, k) rule for magnitude cells (sums and means of amounts,
+     *  such as debt at intake): a cell is suppressed, status
+     *  ARMOEDE_CELL_SUPPRESSED_DOMINANCE, when its dominance_n largest
+     *  contributions make up more than dominance_k of its total (absolute
+     *  contributions; one unit's contributions to a cell are summed by the
+     *  indicator before the rule sees them). dominance_n: 1 or 2, default
+     *  2; 0 turns the rule off. dominance_k in (0, 1], default 0.5 ("one or
+     *  two cases may not make up most of the cell"). The rule runs after the
+     *  min_n rule; secondary suppression treats its cells as primary. The
+     *  contributions it reads are never written to any output and are
+     *  erased from the result when disclosure control is applied. */
+    int dominance_n;
+    double dominance_k;
 } armoede_sdc_options;
-#define ARMOEDE_SDC_OPTIONS_INIT {ARMOEDE_SDC_OPTIONS_VERSION, 10, 1, 0}
+#define ARMOEDE_SDC_OPTIONS_INIT {ARMOEDE_SDC_OPTIONS_VERSION, 10, 1, 0, 2, 0.5}
 ARMOEDE_API void armoede_sdc_options_init(armoede_sdc_options *opts);
 
 /** Apply disclosure control to r in place and mark it protected. Applying it

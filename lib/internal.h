@@ -116,6 +116,13 @@ typedef struct am_row {
     int status;
     int rounded;
     char *reason;
+    /* Magnitude cells (sums and means of amounts) for the dominance rule of
+     * armoede_sdc_apply: the largest and second largest absolute
+     * contribution and the sum of all absolute contributions. dom_total NaN
+     * (the default) = not a magnitude cell. Never written to any output;
+     * erased when disclosure control is applied. */
+    double dom_top[2];
+    double dom_total;
 } am_row;
 
 struct armoede_result {

@@ -73,6 +73,8 @@ int am_result_add_interned(armoede_result *r, const char *indicator, const char 
     for (size_t k = 0; k < r->nkeys; k++) w->keys[k] = keys[k];
     memcpy(w->f, f, sizeof w->f);
     w->status = ARMOEDE_CELL_OK;
+    w->dom_top[0] = w->dom_top[1] = 0;
+    w->dom_total = NAN;
     r->nrows++;
     return ARMOEDE_OK;
 }
@@ -216,6 +218,9 @@ int armoede_result_append(armoede_result *dst, const armoede_result *src)
         am_row *d = &dst->rows[dst->nrows - 1];
         d->status = s->status;
         d->rounded = s->rounded;
+        d->dom_top[0] = s->dom_top[0];
+        d->dom_top[1] = s->dom_top[1];
+        d->dom_total = s->dom_total;
         if (s->reason && !(d->reason = am_strdup(s->reason))) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
     }
     free(keys);
@@ -246,6 +251,7 @@ static const char *status_name(int s)
     case ARMOEDE_CELL_SUPPRESSED_PRIMARY: return "suppressed_primary";
     case ARMOEDE_CELL_SUPPRESSED_SECONDARY: return "suppressed_secondary";
     case ARMOEDE_CELL_NO_DATA: return "no_data";
+    case ARMOEDE_CELL_SUPPRESSED_DOMINANCE: return "suppressed_dominance";
     default: return "unknown";
     }
 }

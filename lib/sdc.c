@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,7 +15,8 @@ void armoede_sdc_options_init(armoede_sdc_options *opts)
 
 static int suppressed(const am_row *w)
 {
-    return w->status == ARMOEDE_CELL_SUPPRESSED_PRIMARY || w->status == ARMOEDE_CELL_SUPPRESSED_SECONDARY;
+    return w->status == ARMOEDE_CELL_SUPPRESSED_PRIMARY || w->status == ARMOEDE_CELL_SUPPRESSED_SECONDARY ||
+           w->status == ARMOEDE_CELL_SUPPRESSED_DOMINANCE;
 }
 
 static int same_num(double a, double b) { return (isnan(a) && isnan(b)) || a == b; }
@@ -164,12 +166,23 @@ int armoede_sdc_apply(armoede_result *r, const armoede_sdc_options *opts)
     if (opts) {
         if (opts->version < 1 || opts->version > ARMOEDE_SDC_OPTIONS_VERSION)
             return am_fail(ARMOEDE_EINVAL, "armoede_sdc_options version %u is not supported", opts->version);
-        o = *opts;
+        /* a version-1 struct ends after round_base: the later fields keep their defaults */
+        o.min_n = opts->min_n;
+        o.secondary = opts->secondary;
+        o.round_base = opts->round_base;
+        if (opts->version >= 2) {
+            o.dominance_n = opts->dominance_n;
+            o.dominance_k = opts->dominance_k;
+        }
     }
     if (r->protected_) return am_fail(ARMOEDE_EINVAL, "disclosure control was already applied to this result");
     if (o.min_n < 0) return am_fail(ARMOEDE_EINVAL, "min_n must be >= 0");
     if (o.round_base != 0 && o.round_base != 5 && o.round_base != 10)
         return am_fail(ARMOEDE_EINVAL, "round_base must be 0, 5 or 10 (got %d)", o.round_base);
+    if (o.dominance_n < 0 || o.dominance_n > 2)
+        return am_fail(ARMOEDE_EINVAL, "dominance_n must be 0 (off), 1 or 2 (got %d)", o.dominance_n);
+    if (o.dominance_n && !(o.dominance_k > 0 && o.dominance_k <= 1))
+        return am_fail(ARMOEDE_EINVAL, "dominance_k must be in (0, 1] (got %g)", o.dominance_k);
     double m = o.min_n;
     /* primary */
     for (size_t i = 0; i < r->nrows && o.min_n > 1; i++) {
@@ -183,6 +196,20 @@ int armoede_sdc_apply(armoede_result *r, const armoede_sdc_options *opts)
         if (why) {
             w->status = ARMOEDE_CELL_SUPPRESSED_PRIMARY;
             if (am_result_set_reason(w, why, o.min_n)) return ARMOEDE_ENOMEM;
+        }
+    }
+    /* dominance: magnitude cells whose n largest contributions make up
+     * more than k of the total */
+    for (size_t i = 0; i < r->nrows && o.dominance_n; i++) {
+        am_row *w = &r->rows[i];
+        if (w->status != ARMOEDE_CELL_OK || isnan(w->dom_total) || !(w->dom_total > 0)) continue;
+        double top = w->dom_top[0] + (o.dominance_n == 2 ? w->dom_top[1] : 0);
+        if (top > o.dominance_k * w->dom_total) {
+            w->status = ARMOEDE_CELL_SUPPRESSED_DOMINANCE;
+            if (am_result_set_reason(w, "dominance: %s more than %g%% of the cell",
+                                     o.dominance_n == 2 ? "the two largest contributions make up" : "the largest contribution makes up",
+                                     100 * o.dominance_k))
+                return ARMOEDE_ENOMEM;
         }
     }
     /* secondary */
@@ -206,6 +233,8 @@ int armoede_sdc_apply(armoede_result *r, const armoede_sdc_options *opts)
     /* erase and round */
     for (size_t i = 0; i < r->nrows; i++) {
         am_row *w = &r->rows[i];
+        w->dom_top[0] = w->dom_top[1] = 0; /* what the dominance rule read is not kept */
+        w->dom_total = NAN;
         if (suppressed(w)) {
             for (int f = 0; f < ARMOEDE_FIELD_COUNT_; f++)
                 if (f != ARMOEDE_FIELD_THRESHOLD && f != ARMOEDE_FIELD_DURATION && f != ARMOEDE_FIELD_REFERENCE)
@@ -220,7 +249,10 @@ int armoede_sdc_apply(armoede_result *r, const armoede_sdc_options *opts)
         }
     }
     r->protected_ = 1;
-    return am_result_note(r, "disclosure control: min_n %d, secondary suppression %s, rounding %s",
-                          o.min_n, o.secondary ? "on" : "off",
+    char dom[96];
+    if (o.dominance_n) snprintf(dom, sizeof dom, "(%d, %g%%)", o.dominance_n, 100 * o.dominance_k);
+    else snprintf(dom, sizeof dom, "off");
+    return am_result_note(r, "disclosure control: min_n %d, dominance rule %s, secondary suppression %s, rounding %s",
+                          o.min_n, dom, o.secondary ? "on" : "off",
                           o.round_base ? (o.round_base == 5 ? "to 5" : "to 10") : "off");
 }
