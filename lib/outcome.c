@@ -136,8 +136,8 @@ static int col_of(const armoede_table *t, const char *name, const char *what, in
     *j = -1;
     if (!name) return 0;
     *j = am_table_find(t, name);
-    if (*j < 0) return am_fail(ARMOEDE_ENOTFOUND, "%s: column '%s' is not in the table%s%s", what, name,
-                               t->source ? " " : "", t->source ? t->source : "");
+    if (*j < 0) return am_fail(ARMOEDE_ENOTFOUND, "%s: column '%s' is not in %s (set its name to NULL to go without it)", what, name,
+                               t->source ? t->source : "the table");
     return 0;
 }
 
@@ -967,7 +967,10 @@ static int run_level(tu *p, int persons, armoede_result *r, const char *fn)
         for (; d < p->po.n_by; d++) code[d] = grp_code(&L.g, d, f0);
         if (o->work_breakdown) {
             int32_t sc = isc >= 0 && t->cols[isc].type == ARMOEDE_TYPE_CAT ? t->cols[isc].v.c[f0] : -1;
-            code[d++] = sc < 0 ? -1 : in_list(t->cols[isc].dict.labels[sc], o->work_sources, o->n_work_sources) ? 0 : 1;
+            static const char *const def_work[] = {"work"};
+            const char *const *ws = o->work_sources ? o->work_sources : def_work;
+            size_t nws = o->work_sources ? o->n_work_sources : 1;
+            code[d++] = sc < 0 ? -1 : in_list(t->cols[isc].dict.labels[sc], ws, nws) ? 0 : 1;
         }
         size_t ncl = grp_cells(&L.g, code, cells);
         if (!ncl) { L.key_missing++; continue; }
@@ -1325,11 +1328,11 @@ static int dbt_setup(dbt *d, const armoede_table *t, const armoede_debt_options 
     int rc;
     if (!c->intake) return am_fail(ARMOEDE_EINVAL, "%s: the intake date column is required", fn);
     if ((rc = col_of(t, c->intake, "cases", &d->j_in)) || (rc = col_of(t, c->client_type, "cases", &d->j_ct)) ||
-        (rc = col_of(t, c->crisis, "cases", &d->j_crisis)) || (rc = date_col(t, d->j_in, "intake")))
+        (rc = date_col(t, d->j_in, "intake")))
         return rc;
-    d->j_id = d->j_debt = d->j_cred = d->j_first = d->j_closed = d->j_out = -1;
+    d->j_id = d->j_debt = d->j_cred = d->j_first = d->j_closed = d->j_out = d->j_crisis = -1;
     if (!by_closing) {
-        if ((rc = col_of(t, c->debt, "cases", &d->j_debt)) || (rc = col_of(t, c->creditors, "cases", &d->j_cred)) ||
+        if ((rc = col_of(t, c->crisis, "cases", &d->j_crisis)) || (rc = col_of(t, c->debt, "cases", &d->j_debt)) || (rc = col_of(t, c->creditors, "cases", &d->j_cred)) ||
             (rc = col_of(t, c->first_appointment, "cases", &d->j_first)) || (rc = date_col(t, d->j_first, "first appointment")))
             return rc;
     } else {
@@ -1454,10 +1457,20 @@ static const char *pop_label(size_t ct)
     return ct == 0 ? "private persons" : ct == 1 ? "entrepreneurs" : "all clients";
 }
 
-/* The national figure of indicator, year and population; NaN when none. */
-static int national(const armoede_table *nat, const char *ind, int year, const char *pop, double *v)
+/* Client type (0 private, 1 entrepreneur, 2 all) a national row's
+ * population stands for: "private persons", "entrepreneurs", anything else
+ * (all clients, ordinary cases, settlement proposals) the Total. */
+static size_t pop_class(const char *pop)
+{
+    return !strcmp(pop, "private persons") ? 0 : !strcmp(pop, "entrepreneurs") ? 1 : 2;
+}
+
+/* The national figure of indicator and year for client type ct; NaN when
+ * there is none. *pop gets the row's population label. */
+static int national(const armoede_table *nat, const char *ind, int year, size_t ct, double *v, const char **pop)
 {
     *v = NAN;
+    if (pop) *pop = pop_label(ct);
     if (!nat) return 0;
     int ji = am_table_find(nat, "indicator"), jy = am_table_find(nat, "year"), jv = am_table_find(nat, "value"),
         jp = am_table_find(nat, "population");
@@ -1470,14 +1483,15 @@ static int national(const armoede_table *nat, const char *ind, int year, const c
     size_t found = SIZE_MAX;
     for (size_t i = 0; i < nat->nrows; i++) {
         if (ci->v.c[i] < 0 || cp->v.c[i] < 0 || am_ival(cy, i) != year) continue;
-        if (strcmp(ci->dict.labels[ci->v.c[i]], ind) || strcmp(cp->dict.labels[cp->v.c[i]], pop)) continue;
+        if (strcmp(ci->dict.labels[ci->v.c[i]], ind) || pop_class(cp->dict.labels[cp->v.c[i]]) != ct) continue;
         if (found != SIZE_MAX) {
             char w1[512], w2[512];
-            return am_fail(ARMOEDE_EDATA, "national figures: %s %d (%s) on two rows: %s and %s", ind, year, pop,
+            return am_fail(ARMOEDE_EDATA, "national figures: %s %d (%s) on two rows: %s and %s", ind, year, pop_label(ct),
                            am_table_where(nat, found, w1, sizeof w1), am_table_where(nat, i, w2, sizeof w2));
         }
         found = i;
         *v = numval(cv, i);
+        if (pop) *pop = cp->dict.labels[cp->v.c[i]];
     }
     return 0;
 }
@@ -1558,7 +1572,7 @@ static int measure(armoede_result *r, dbt *d, const char *m, const char *nat_ind
         int year = 0;
         size_t ct = 2;
         year_ct_of(d, s->cell, &year, &ct);
-        if ((rc = national(d->o.national, nat_ind, year, pop_label(ct), &s->nat))) break;
+        if ((rc = national(d->o.national, nat_ind, year, ct, &s->nat, NULL))) break;
         double mean = s->sum / s->n;
         s->ratio = s->se = s->lo = s->hi = NAN;
         if (!isnan(s->nat) && s->nat != 0) {
@@ -1855,7 +1869,7 @@ int armoede_debt_results(const armoede_table *cases, const armoede_debt_options 
                 int year = 0;
                 size_t ct = 2;
                 year_ct_of(&d, c, &year, &ct);
-                if (ct == 2 && (rc = national(d.o.national, "nvvk_settlement_agreed_share", year, "settlement proposals", &f[ARMOEDE_FIELD_REFERENCE])))
+                if ((rc = national(d.o.national, "nvvk_settlement_agreed_share", year, ct, &f[ARMOEDE_FIELD_REFERENCE], NULL)))
                     break;
             }
             if ((rc = grp_keys(&d.g, c, r, keys))) break;

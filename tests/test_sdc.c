@@ -679,6 +679,127 @@ static void test_sdc_bad_args_einval(void **state)
     armoede_result_free(r);
 }
 
+/* ------------------------------------------------------------------------
+ * The dominance rule (magnitude cells: debt at intake)
+ *
+ * Cases of 2022, all private, in districts A and B: A holds 10 debts of
+ * 1000 and two of d1 and d2; B holds 12 debts of 4000. The debt_mean cell of
+ * A has total 10000 + d1 + d2 and two largest d1 + d2.
+ * ---------------------------------------------------------------------- */
+static armoede_result *debt_cells(double d1, double d2)
+{
+    const size_t n = 24;
+    int32_t day[24];
+    double debt[24];
+    const char *type[24], *wijk[24];
+    int32_t d0;
+    assert_int_equal(armoede_date_from_ymd(2022, 3, 1, &d0), 0);
+    for (size_t i = 0; i < n; i++) {
+        day[i] = d0;
+        type[i] = "private";
+        wijk[i] = i < 12 ? "A" : "B";
+        debt[i] = i < 10 ? 1000 : i == 10 ? d1 : i == 11 ? d2 : 4000;
+    }
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_new(n, &t), 0);
+    assert_int_equal(armoede_table_add_date(t, "intake_date", day, n), 0);
+    assert_int_equal(armoede_table_add_real(t, "debt", debt, n, 1), 0);
+    assert_int_equal(armoede_table_add_text(t, "client_type", type, n), 0);
+    assert_int_equal(armoede_table_add_text(t, "wijk", wijk, n), 0);
+    armoede_debt_options o = ARMOEDE_DEBT_OPTIONS_INIT;
+    o.columns.client_id = o.columns.creditors = o.columns.first_appointment = o.columns.crisis = NULL;
+    o.bootstrap = 0;
+    const char *by[] = {"wijk"};
+    o.by = by;
+    o.n_by = 1;
+    o.margins = by;
+    o.n_margins = 1;
+    armoede_result *r = NULL;
+    int rc = armoede_debt_intake(t, &o, &r);
+    if (rc) print_error("%s\n", armoede_last_error());
+    assert_int_equal(rc, 0);
+    armoede_table_free(t);
+    return r;
+}
+
+/* Status of the debt_mean cell (client type private) of district w. */
+static int debt_status(const armoede_result *r, const char *w)
+{
+    for (size_t i = 0; i < armoede_result_nrows(r); i++) {
+        if (strcmp(armoede_result_indicator(r, i), "debt_mean")) continue;
+        const char *ct = NULL, *wk = NULL;
+        for (size_t k = 0; k < armoede_result_nkeys(r); k++) {
+            if (!strcmp(armoede_result_key_name(r, k), "client_type")) ct = armoede_result_key(r, i, k);
+            if (!strcmp(armoede_result_key_name(r, k), "wijk")) wk = armoede_result_key(r, i, k);
+        }
+        if (ct && wk && !strcmp(ct, "private") && !strcmp(wk, w)) return armoede_result_status(r, i);
+    }
+    fail_msg("no debt_mean cell for %s", w);
+    return -1;
+}
+
+static void test_sdc_dominance(void **state)
+{
+    (void)state;
+    /* d1 = 20000, d2 = 5000: A total 35000, two largest 25000 = 71% > 50% */
+    armoede_result *r = debt_cells(20000, 5000);
+    assert_int_equal(armoede_sdc_apply(r, NULL), 0); /* on by default */
+    assert_int_equal(debt_status(r, "A"), ARMOEDE_CELL_SUPPRESSED_DOMINANCE);
+    /* treated as primary by secondary suppression: B, the other child of
+     * the line over wijk, goes too; the Total (83000, two largest 25000) stays */
+    assert_int_equal(debt_status(r, "B"), ARMOEDE_CELL_SUPPRESSED_SECONDARY);
+    assert_int_equal(debt_status(r, "Total"), ARMOEDE_CELL_OK);
+    armoede_result_free(r);
+
+    /* exactly 50% is not "more than": d1 = d2 = 5000: 10000 of 20000 */
+    r = debt_cells(5000, 5000);
+    assert_int_equal(armoede_sdc_apply(r, NULL), 0);
+    assert_int_equal(debt_status(r, "A"), ARMOEDE_CELL_OK);
+    armoede_result_free(r);
+    /* one cent more is */
+    r = debt_cells(5000.01, 5000);
+    assert_int_equal(armoede_sdc_apply(r, NULL), 0);
+    assert_int_equal(debt_status(r, "A"), ARMOEDE_CELL_SUPPRESSED_DOMINANCE);
+    armoede_result_free(r);
+
+    /* a version-1 options struct gets the default rule */
+    r = debt_cells(20000, 5000);
+    armoede_sdc_options v1 = ARMOEDE_SDC_OPTIONS_INIT;
+    v1.version = 1;
+    v1.dominance_n = 0; /* not read in a version-1 struct */
+    assert_int_equal(armoede_sdc_apply(r, &v1), 0);
+    assert_int_equal(debt_status(r, "A"), ARMOEDE_CELL_SUPPRESSED_DOMINANCE);
+    armoede_result_free(r);
+    /* off */
+    r = debt_cells(20000, 5000);
+    armoede_sdc_options off = ARMOEDE_SDC_OPTIONS_INIT;
+    off.dominance_n = 0;
+    assert_int_equal(armoede_sdc_apply(r, &off), 0);
+    assert_int_equal(debt_status(r, "A"), ARMOEDE_CELL_OK);
+    assert_int_equal(debt_status(r, "B"), ARMOEDE_CELL_OK);
+    armoede_result_free(r);
+    /* (1, 50%): the largest alone, 20000 of 35000 = 57%: dominated */
+    r = debt_cells(20000, 5000);
+    armoede_sdc_options one = ARMOEDE_SDC_OPTIONS_INIT;
+    one.dominance_n = 1;
+    assert_int_equal(armoede_sdc_apply(r, &one), 0);
+    assert_int_equal(debt_status(r, "A"), ARMOEDE_CELL_SUPPRESSED_DOMINANCE);
+    armoede_result_free(r);
+    /* bad parameters */
+    r = debt_cells(20000, 5000);
+    armoede_sdc_options bad = ARMOEDE_SDC_OPTIONS_INIT;
+    bad.dominance_n = 3;
+    assert_int_equal(armoede_sdc_apply(r, &bad), ARMOEDE_EINVAL);
+    bad.dominance_n = 2;
+    bad.dominance_k = 0;
+    assert_int_equal(armoede_sdc_apply(r, &bad), ARMOEDE_EINVAL);
+    bad.dominance_k = 1.5;
+    assert_int_equal(armoede_sdc_apply(r, &bad), ARMOEDE_EINVAL);
+    /* a count result has no magnitude cells: the rule changes nothing there
+     * (covered by every other test in this file running with the default) */
+    armoede_result_free(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -706,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_sdc_apply_twice_einval),
         cmocka_unit_test(test_sdc_defaults_when_opts_null),
         cmocka_unit_test(test_sdc_bad_args_einval),
+        cmocka_unit_test(test_sdc_dominance),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
