@@ -776,6 +776,21 @@ static int add_notes(const sv *p, armoede_result *r, const char *what)
     return rc;
 }
 
+
+/* "a", "a or b", "a, b or c" of the categories, into buf. */
+static const char *cat_list(const sv *p, char *buf, size_t n)
+{
+    size_t off = 0;
+    buf[0] = '\0';
+    for (size_t k = 0; k < p->o.n_categories && off < n; k++) {
+        const char *sep = k == 0 ? "" : k + 1 == p->o.n_categories ? " or " : ", ";
+        int m = snprintf(buf + off, n - off, "%s'%s'", sep, p->o.categories[k]);
+        if (m < 0) break;
+        off += (size_t)m;
+    }
+    return buf;
+}
+
 static int margin_bits(const sv *p, size_t *mbit, size_t *nm)
 {
     *nm = 0;
@@ -806,6 +821,7 @@ int armoede_survey_share(const armoede_table *t, const armoede_survey_options *o
     margin_bits(&p, mbit, &nm);
     for (size_t d = 0; d < p.nby; d++) G *= p.nlev[d] ? p.nlev[d] : 1;
     size_t cells = 0, nodf = 0;
+    char catbuf[512];
     for (size_t mask = 0; mask < ((size_t)1 << nm) && !rc; mask++) {
         order_t o;
         if ((rc = order_rows(&p, p.ans, mask, mbit, G, &o))) break;
@@ -842,8 +858,8 @@ int armoede_survey_share(const armoede_table *t, const armoede_survey_options *o
     }
     if (!rc) rc = add_notes(&p, r, ind);
     if (!rc)
-        rc = am_result_note(r, "%s: share answering %s%s of item '%s'; interval '%s' at level %g, %s", ind,
-                            p.o.n_categories > 1 ? "one of " : "", p.o.categories[0], p.o.item,
+        rc = am_result_note(r, "%s: share answering %s to item '%s'; interval '%s' at level %g, %s", ind,
+                            cat_list(&p, catbuf, sizeof catbuf), p.o.item,
                             armoede_ci_method_name(p.o.ci_method), p.o.ci_level,
                             p.o.df > 0 ? (isinf(p.o.df) ? "normal quantiles" : "degrees of freedom as given")
                                        : "t with the design's degrees of freedom per cell (PSUs - strata)");
@@ -925,6 +941,7 @@ int armoede_survey_compare(const armoede_table *t, const armoede_survey_options 
     margin_bits(&p, mbit, &nm);
     for (size_t d = 0; d < p.nby; d++) G *= p.nlev[d] ? p.nlev[d] : 1;
     size_t onesided = 0;
+    char catbuf[512];
     int normal = isinf(p.o.df);
     for (size_t mask = 0; mask < ((size_t)1 << nm) && !rc; mask++) {
         order_t o;
@@ -959,10 +976,10 @@ int armoede_survey_compare(const armoede_table *t, const armoede_survey_options 
     if (!rc && onesided)
         rc = am_result_note(r, "%s: cells with respondents of only one of the two levels: %zu (no difference)", ind, onesided);
     if (!rc)
-        rc = am_result_note(r, "%s: difference '%s' = %s minus '%s' = %s of the share answering %s%s of item '%s'; "
+        rc = am_result_note(r, "%s: difference '%s' = %s minus '%s' = %s of the share answering %s to item '%s'; "
                                "SE of the linearised difference (covariance included); two-sided %s test (%s_p)",
-                            ind, column, level_b, column, level_a, p.o.n_categories > 1 ? "one of " : "",
-                            p.o.categories[0], p.o.item, normal ? "z" : "t", ind);
+                            ind, column, level_b, column, level_a, cat_list(&p, catbuf, sizeof catbuf), p.o.item,
+                            normal ? "z" : "t", ind);
     free(slot);
     sv_free(&p);
     if (rc) { armoede_result_free(r); return rc == ARMOEDE_ENOMEM ? am_fail(rc, "out of memory") : rc; }
