@@ -467,6 +467,98 @@ static void test_written(void **state)
     armoede_table_free(t);
 }
 
+
+/* The monitor kinds: the tiny design as a [table] section. */
+static const char *tiny_csv = "stratum,cluster,weight,answer,district\n"
+                              "A,1,2,yes,N\nA,1,1,no,S\nA,2,3,yes,N\nB,1,1,no,N\nB,2,2,yes,S\n"
+                              "B,3,2,no,N\nB,3,1,dk,S\nB,1,0,yes,N\nA,2,1,,S\n";
+
+static int run_ini(const char *ini, armoede_result **r)
+{
+    write_text("tiny.csv", tiny_csv);
+    return armoede_monitor_run(write_text("s.ini", ini), NULL, r);
+}
+
+static size_t find_row(const armoede_result *r, const char *ind, const char *district)
+{
+    size_t nk = armoede_result_nkeys(r), kd = nk;
+    for (size_t k = 0; k < nk; k++)
+        if (!strcmp(armoede_result_key_name(r, k), "district")) kd = k;
+    for (size_t i = 0; i < armoede_result_nrows(r); i++) {
+        const char *d = kd < nk ? armoede_result_key(r, i, kd) : NULL;
+        if (!strcmp(armoede_result_indicator(r, i), ind) &&
+            ((!district && !d) || (district && d && !strcmp(d, district))))
+            return i;
+    }
+    return SIZE_MAX;
+}
+
+static void test_monitor(void **state)
+{
+    (void)state;
+    const char *head = "[table t]\nfile = tiny.csv\n\n";
+    const char *design = "table = t\nitem = answer\ncategories = yes\nexclude = dk\nweight = weight\n"
+                         "strata = stratum\ncluster = cluster\n";
+    char ini[4096];
+    snprintf(ini, sizeof ini,
+             "%s[indicator share]\ntype = survey_share\n%sby = district\nmargins = district\nci = wald\n\n"
+             "[indicator diff]\ntype = survey_compare\n%scompare = district\nlevels = N, S\n\n"
+             "[indicator change]\ntype = survey_change\n%stable_b = t\ndf = normal\n\n"
+             "[disclosure]\nmin_n = 0\nsecondary = no\n\n[output]\ncsv = out.csv\n",
+             head, design, design, design);
+    armoede_result *r = NULL;
+    int rc = run_ini(ini, &r);
+    if (rc) print_error("%s\n", armoede_last_error());
+    assert_int_equal(rc, 0);
+    size_t i = find_row(r, "share", "N");
+    assert_true(i != SIZE_MAX);
+    assert_close(val(r, i, ARMOEDE_FIELD_SE), sqrt(84.0) / 64, 1e-15);
+    i = find_row(r, "share", "Total");
+    assert_true(i != SIZE_MAX);
+    assert_close(val(r, i, ARMOEDE_FIELD_CI_HIGH), 1.2244765515171419, 1e-12); /* the Wald bound above */
+    i = find_row(r, "diff", NULL);
+    assert_true(i != SIZE_MAX);
+    assert_close(val(r, i, ARMOEDE_FIELD_SE), 0.21530577774899295, 1e-15);
+    i = find_row(r, "diff_p", NULL);
+    assert_true(i != SIZE_MAX);
+    assert_close(val(r, i, ARMOEDE_FIELD_ESTIMATE), 0.8589108901129705, 1e-12);
+    /* a wave against itself: difference 0, SE sqrt(2) x SE */
+    i = find_row(r, "change", NULL);
+    assert_true(i != SIZE_MAX);
+    assert_close(val(r, i, ARMOEDE_FIELD_ESTIMATE), 0, 0);
+    assert_close(val(r, i, ARMOEDE_FIELD_SE), sqrt(2.0) * sqrt(500.0) / 121, 1e-15);
+    armoede_result_free(r);
+    r = NULL;
+
+    /* config errors name the file and line */
+    snprintf(ini, sizeof ini, "%s[indicator share]\ntype = survey_share\n%sci = beta\n\n[output]\ncsv = out.csv\n", head,
+             design);
+    assert_int_equal(run_ini(ini, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "s.ini:13"));
+    assert_non_null(strstr(armoede_last_error(), "ci 'beta'"));
+    snprintf(ini, sizeof ini, "%s[indicator share]\ntype = survey_share\n%slonely_psu = drop\n\n[output]\ncsv = out.csv\n",
+             head, design);
+    assert_int_equal(run_ini(ini, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "lonely_psu 'drop'"));
+    snprintf(ini, sizeof ini, "%s[indicator d]\ntype = survey_compare\n%scompare = district\nlevels = N\n\n[output]\ncsv = out.csv\n",
+             head, design);
+    assert_int_equal(run_ini(ini, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "levels = A, B"));
+    snprintf(ini, sizeof ini, "%s[indicator s]\ntype = survey_share\nitem = answer\ncategories = yes\n\n[output]\ncsv = out.csv\n",
+             head);
+    assert_int_equal(run_ini(ini, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "needs table"));
+    snprintf(ini, sizeof ini, "%s[indicator s]\ntype = survey_share\n%scolour = blue\n\n[output]\ncsv = out.csv\n", head, design);
+    assert_int_equal(run_ini(ini, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "colour"));
+    /* a data error while running names the indicator and the file */
+    snprintf(ini, sizeof ini, "%s[indicator s]\ntype = survey_share\n%sfpc = weight\n\n[output]\ncsv = out.csv\n", head, design);
+    assert_int_equal(run_ini(ini, &r), ARMOEDE_EDATA);
+    assert_non_null(strstr(armoede_last_error(), "[indicator s]"));
+    assert_non_null(strstr(armoede_last_error(), "tiny.csv line"));
+    assert_null(r);
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -491,6 +583,7 @@ int main(void)
         cmocka_unit_test(test_int_codes_and_zero),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_written),
+        cmocka_unit_test(test_monitor),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
