@@ -141,9 +141,17 @@ static int col_of(const armoede_table *t, const char *name, const char *what, in
     return 0;
 }
 
-/* A value of row i of column c for messages. */
+/* A value of row i of column c for messages (numbers in the shortest form
+ * that reads back exactly, as the writers use). */
 static const char *valtext(const am_col *c, size_t i, char *buf, size_t n)
 {
+    if (c->type == ARMOEDE_TYPE_REAL && !isnan(c->v.r[i])) {
+        for (int prec = 15; prec <= 17; prec++) {
+            snprintf(buf, n, "%.*g", prec, c->v.r[i]);
+            if (strtod(buf, NULL) == c->v.r[i]) break;
+        }
+        return buf;
+    }
     const char *s = am_col_label(c, i, buf, n);
     return s ? s : "(missing)";
 }
