@@ -1184,6 +1184,7 @@ typedef struct {
     int year;
     const char *line, *act; /* interned in the cells' dict */
     double m[13];           /* m[1..12] spending; m[0] unused */
+    double mc[13];          /* their Neumaier compensation terms */
     double budget;          /* NaN: none */
     int has_spend;
 } mcell;
@@ -1337,11 +1338,24 @@ static int money_row(armoede_result *r, const char *ind, const char *unit, const
     return am_result_add(r, ind, unit, keys, f);
 }
 
+/* Neumaier's compensated addition: sums of amounts with cents (118.3 +
+ * 200.1 + ...) come out as the correctly rounded decimal, not 318.09999. */
+static void kadd(double *s, double *c, double x)
+{
+    double t = *s + x;
+    if (fabs(*s) >= fabs(x)) *c += (*s - t) + x;
+    else *c += (x - t) + *s;
+    *s = t;
+}
+
 static double msum(const mcell *c, int m1, int m2)
 {
-    double s = 0;
-    for (int m = m1; m <= m2; m++) s += c->m[m];
-    return s;
+    double s = 0, k = 0;
+    for (int m = m1; m <= m2; m++) {
+        kadd(&s, &k, c->m[m]);
+        kadd(&s, &k, c->mc[m]);
+    }
+    return s + k;
 }
 
 int armoede_budget(const armoede_table *t, const armoede_table *reach, const armoede_process_options *opts,
@@ -1390,14 +1404,14 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
         for (int l = s.act[i] ? 0 : 1; l < 3 && !rc; l++) {
             mcell *c;
             if (!(rc = mcell_get(&C, s.year[i], lv[l][0], lv[l][1], &c))) {
-                c->m[s.month[i]] += s.amt[i];
+                kadd(&c->m[s.month[i]], &c->mc[s.month[i]], s.amt[i]);
                 c->has_spend = 1;
             }
         }
         if (!rc && s.src[i]) {
             mcell *c;
             if (!(rc = mcell_get(&S, s.year[i], s.src[i], AM_TOTAL_LABEL, &c))) {
-                c->m[s.month[i]] += s.amt[i];
+                kadd(&c->m[s.month[i]], &c->mc[s.month[i]], s.amt[i]);
                 c->has_spend = 1;
             }
         }

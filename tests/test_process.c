@@ -610,6 +610,91 @@ static void test_funding_and_milestones(void **state)
     armoede_table_free(ms);
 }
 
+/* The shipped seed 001 tables: the chapter 7 totals. */
+static void test_seed001_data(void **state)
+{
+    (void)state;
+    armoede_table *f = NULL, *plan = NULL;
+    assert_int_equal(armoede_table_read_csv(SOURCE_ROOT "/data/groningen/funding.csv", NULL, &f), 0);
+    armoede_result *r;
+    assert_int_equal(armoede_funding(f, NULL, &r), 0);
+    /* Beschikbaar: Totaal 2.380, 2.380, 1.927, 800 (thousands) */
+    assert_close(get(r, E, "funding", "euro", "year", "2024", "source", "Total", NULL), 2380, 0);
+    assert_close(get(r, E, "funding", "euro", "year", "2025", "source", "Total", NULL), 2380, 0);
+    assert_close(get(r, E, "funding", "euro", "year", "2026", "source", "Total", NULL), 1927, 0);
+    assert_close(get(r, E, "funding", "euro", "year", "2027", "source", "Total", NULL), 800, 0);
+    assert_close(get(r, E, "funding_change", "euro", "year", "2027", "source", "Total", NULL), -1127, 0);
+    assert_true(has_note(r, "1 amounts missing")); /* SPUK 2027: pm */
+    armoede_result_free(r);
+    armoede_table_free(f);
+    /* Begroting inzet middelen: Totaal 2.380, 2.380, 1.927; lines 650 / 760 / 870 in 2024 */
+    assert_int_equal(armoede_table_read_csv(SOURCE_ROOT "/data/groningen/budget_plan.csv", NULL, &plan), 0);
+    armoede_table *sp = read_csv("nospend.csv", "year,month,line,activity,amount\n2024,1,Organisatie,organisatie,1\n");
+    armoede_process_options o = ARMOEDE_PROCESS_OPTIONS_INIT;
+    o.plan = plan;
+    o.reference_day = D(2024, 12, 31);
+    assert_int_equal(armoede_budget(sp, NULL, &o, &r), 0);
+    assert_close(get(r, E, "budget", "euro", "year", "2024", "line", "Total", "activity", "Total", NULL), 2380, 0);
+    assert_close(get(r, E, "budget", "euro", "year", "2026", "line", "Total", "activity", "Total", NULL), 1927, 0);
+    assert_close(get(r, E, "budget", "euro", "year", "2024", "line", "L2 Schulden voorkomen en bestrijden", "activity",
+                     "Total", NULL), 760, 0);
+    assert_close(get(r, E, "budget", "euro", "year", "2026", "line", "L3 Langdurige armoede doorbreken", "activity",
+                     "Total", NULL), 647, 0);
+    armoede_result_free(r);
+    armoede_table_free(sp);
+    armoede_table_free(plan);
+    /* the mapping: 19 interventions over 3 lines and 7 goals */
+    armoede_table *m = NULL;
+    assert_int_equal(armoede_table_read_csv(SOURCE_ROOT "/data/groningen/programme_mapping.csv", NULL, &m), 0);
+    assert_int_equal(armoede_table_nlevels(m, "intervention"), 19);
+    assert_int_equal(armoede_table_nlevels(m, "line"), 3);
+    assert_int_equal(armoede_table_nlevels(m, "goal"), 7);
+    armoede_table_free(m);
+}
+
+/* The demo: the example process monitor end to end. */
+static void test_monitor_example(void **state)
+{
+    (void)state;
+    armoede_result *r;
+    int rc = armoede_monitor_run(SOURCE_ROOT "/examples/groningen/processmonitor.ini", g_dir, &r);
+    if (rc) print_error("%s\n", armoede_last_error());
+    assert_int_equal(rc, 0);
+    assert_true(armoede_result_protected(r));
+    assert_close(get(r, E, "funding", "thousand euro", "year", "2027", "source", "Total", NULL), 800, 0);
+    assert_close(get(r, ARMOEDE_FIELD_REFERENCE, "target_attainment", "households", "period", "2026", "intervention",
+                     "kansrijk_groningen", NULL), 150, 0);
+    /* Wgs compliance for crisis cases exists and is a share */
+    double c = get(r, E, "within_term", "cases", "case_class", "crisis", NULL);
+    assert_true(c > 0 && c <= 1);
+    armoede_result_free(r);
+    FILE *f = fopen(tpath("processmonitor.csv"), "r");
+    assert_non_null(f);
+    fclose(f);
+}
+
+/* Config errors name file and line. */
+static void test_monitor_config_errors(void **state)
+{
+    (void)state;
+    char ini[2048];
+    snprintf(ini, sizeof ini,
+             "[table cases]\nfile = %s/data/groningen/synthetic/cases.csv.gz\n"
+             "[indicator t]\ntype = term_compliance\ntable = cases\nfrom = registration\nto = first_conversation\n"
+             "terms = crisis: 3 fortnights\n[output]\ncsv = x.csv\n", SOURCE_ROOT);
+    armoede_result *r;
+    assert_int_equal(armoede_monitor_run(write_text("bad1.ini", ini), g_dir, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "bad1.ini:8"));
+    assert_non_null(strstr(armoede_last_error(), "fortnights"));
+    snprintf(ini, sizeof ini,
+             "[table cases]\nfile = %s/data/groningen/synthetic/cases.csv.gz\n"
+             "[indicator o]\ntype = open_cases\ntable = cases\nevents = registration, closure\n"
+             "reference_dates = 31-12-2025\n[output]\ncsv = x.csv\n", SOURCE_ROOT);
+    assert_int_equal(armoede_monitor_run(write_text("bad2.ini", ini), g_dir, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "bad2.ini:7"));
+    assert_non_null(strstr(armoede_last_error(), "31-12-2025"));
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -649,6 +734,9 @@ int main(void)
         cmocka_unit_test(test_budget_forecast_hand),
         cmocka_unit_test(test_cost_per_unit_and_goals),
         cmocka_unit_test(test_funding_and_milestones),
+        cmocka_unit_test(test_seed001_data),
+        cmocka_unit_test(test_monitor_example),
+        cmocka_unit_test(test_monitor_config_errors),
         cmocka_unit_test(test_bad_arguments),
     };
     if (tu_mkdtemp("process")) return 1;

@@ -229,7 +229,7 @@ static const ivspec SPEC[] = {
     {"schuldhulp_jongeren", 1, {100, 140, 160, 170}, 180, 365, 0},
     {"gezinsaanpak_noord", 0, {0, 12, 14, 10}, 300, 900, 0},
     {"bouwdepot", 1, {5, 9, 12, 12}, 365, 365, 0},
-    {"kansrijk_groningen", 0, {40, 60, 80, 95}, 365, 730, 0},
+    {"kansrijk_groningen", 0, {35, 45, 55, 65}, 365, 730, 0},
     {"buddies_eigen_netwerk", 0, {0, 0, 60, 70}, 180, 365, 0},
     {"doorbraakmethodiek", 0, {200, 240, 260, 270}, 30, 180, 0},
     {"perspectieffonds", 0, {0, 0, 40, 50}, 0, 0, 0},
