@@ -108,25 +108,33 @@ int main(int argc, char **argv)
         } else { usage(stderr); return 2; }
     }
     if (!dir || nw < 1) { usage(stderr); return 2; }
-    static const char *const cols[] = {"year", "birth_year", "wijk", "buurt", "n_persons", "n_minors", "income"};
-    armoede_read_options ro = ARMOEDE_READ_OPTIONS_INIT;
-    ro.columns = cols;
-    ro.n_columns = 7;
-    armoede_table *t = NULL;
-    if (armoede_table_read_csv(city, &ro, &t)) return fail(armoede_last_error());
-    size_t n = armoede_table_nrows(t);
-    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
-    adult *ad = malloc((n ? n : 1) * sizeof *ad);
-    double *eqs = malloc((n ? n : 1) * sizeof *eqs);
-    size_t *tmp = malloc((n ? n : 1) * sizeof *tmp), *pick = malloc((n ? n : 1) * sizeof *pick);
-    if (!rng || !ad || !eqs || !tmp || !pick) return fail("out of memory");
-    gsl_rng_set(rng, seed);
     char path[4096];
     snprintf(path, sizeof path, "%s/wijkenquete.csv", dir);
     FILE *fw = fopen(path, "w");
     snprintf(path, sizeof path, "%s/klantervaring.csv", dir);
     FILE *fk = fopen(path, "w");
-    if (!fw || !fk) return fail("cannot write into the output directory");
+    if (!fw || !fk) {
+        if (fw) fclose(fw);
+        if (fk) fclose(fk);
+        return fail("cannot write into the output directory");
+    }
+    static const char *const cols[] = {"year", "birth_year", "wijk", "buurt", "n_persons", "n_minors", "income"};
+    armoede_read_options ro = ARMOEDE_READ_OPTIONS_INIT;
+    ro.columns = cols;
+    ro.n_columns = 7;
+    armoede_table *t = NULL;
+    if (armoede_table_read_csv(city, &ro, &t)) {
+        fclose(fw);
+        fclose(fk);
+        return fail(armoede_last_error());
+    }
+    size_t n = armoede_table_nrows(t);
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    adult *ad = malloc((n ? n : 1) * sizeof *ad);
+    double *eqs = malloc((n ? n : 1) * sizeof *eqs);
+    size_t *tmp = malloc((n ? n : 1) * sizeof *tmp), *pick = malloc((n ? n : 1) * sizeof *pick);
+    if (!rng || !ad || !eqs || !tmp || !pick) return fail("out of memory"); /* the process ends */
+    gsl_rng_set(rng, seed);
     fprintf(fw, "respondent_id,wave,wijk,buurt,stratum,fpc,gewicht,laag_inkomen,regeling_12m,rondkomen,waardevol_leven\n");
     fprintf(fk, "respondent_id,wave,wijk,buurt,stratum,fpc,gewicht,regeling");
     for (size_t q = 0; q < sizeof client_items / sizeof *client_items; q++) fprintf(fk, ",%s", client_items[q]);
