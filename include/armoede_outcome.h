@@ -195,12 +195,19 @@ ARMOEDE_API int armoede_take_up(const armoede_table *t, const armoede_table *reg
  * (results).
  * National figures: a table with the columns indicator, year, value and
  * population (data/national_figures.csv, each row with its source). The
- * figure compared with a cell is the row of the same indicator, the same
- * year and the population of the cell's client type ("all clients",
- * "private persons", "entrepreneurs"). When there is none, the comparison
- * row is reported with status ARMOEDE_CELL_NO_DATA, the reason "no national
- * figure for YEAR (POPULATION)" and a note; another year's figure is never
- * used.
+ * figure compared with a cell is the row of the same indicator and the same
+ * year whose population stands for the cell's client type: "private
+ * persons" for private persons, "entrepreneurs" for entrepreneurs, any
+ * other population ("all clients", "ordinary cases (crisis cases
+ * excluded)", "settlement proposals") for the Total. Two such rows are
+ * EDATA naming both lines. When there is none, the ratio row is reported
+ * with status ARMOEDE_CELL_NO_DATA, the reason "no national figure
+ * INDICATOR for YEAR (POPULATION)" and a note, and REFERENCE is NaN;
+ * another year's figure is never used.
+ * Columns: every column named in armoede_case_columns must exist (ENOTFOUND
+ * otherwise); set a name to NULL to go without it (its rows are then not
+ * produced: no debt, creditors or days rows; no crisis rule; no recidivism
+ * without client_id).
  * ---------------------------------------------------------------------- */
 #define ARMOEDE_CASE_COLUMNS_VERSION 1
 typedef struct armoede_case_columns {

@@ -1031,6 +1031,83 @@ static void test_debt_dominance(void **state)
     armoede_table_free(nat);
 }
 
+/* ------------------------------------------------------------------------
+ * The monitor: type = take_up, debt_intake, debt_results
+ * ---------------------------------------------------------------------- */
+#define MON_TABLES                                                                  \
+    "[table cases]\nfile = mon_cases.csv\n"                                           \
+    "[table national]\nfile = " SOURCE_ROOT "/data/national_figures.csv\n"
+static const char *MON_HEAD =
+    "[input]\nfile = mon_inc.csv\n"
+    "[columns]\nperson_id = pid\nhousehold_id = hid\nyear = year\nage = age\nincome = income\nnorm = norm\n"
+    "whole_year = whole_year\nincome_source = source\n"
+    "[table regs]\nfile = mon_reg.csv\n" MON_TABLES;
+
+static void test_monitor_outcome(void **state)
+{
+    (void)state;
+    write_text("mon_inc.csv", INCOME1);
+    write_text("mon_reg.csv", REG1);
+    write_text("mon_cases.csv", CASES1);
+    char ini[4096];
+    snprintf(ini, sizeof ini,
+             "%s"
+             "[indicator tu]\ntype = take_up\nregistrations = regs\nid = id\nschemes = a, kp\n"
+             "a.threshold = 110\nkp.threshold = 130%%\nkp.minors = yes\nby = year\nunits = households, persons\n"
+             "reach = 130, 110:4\nworking_poor = yes\n"
+             "[indicator debt]\ntype = debt_intake\ncases = cases\nnational = national\nbootstrap = 200\nseed = 5\n"
+             "[disclosure]\nmin_n = 0\n"
+             "[output]\ncsv = mon_out.csv\n",
+             MON_HEAD);
+    const char *path = write_text("mon.ini", ini);
+    armoede_result *r = NULL;
+    int rc = armoede_monitor_run(path, NULL, &r);
+    if (rc) print_error("%s\n", armoede_last_error());
+    assert_int_equal(rc, 0);
+    /* the same cells as test_take_up_hand and test_debt_intake_hand */
+    check_share(r, "take_up", "households", "scheme=a,year=2023,main_income=Total", 1, 2);
+    check_share(r, "take_up", "persons", "scheme=kp,year=2023,main_income=Total", 1, 2);
+    g_p = 1.3;
+    check_share(r, "reach", "households", "scheme=a,year=2023,main_income=Total", 2, 3);
+    g_p = ANY;
+    assert_close(val(r, "debt_median", "cases", "year=2022,client_type=private", ARMOEDE_FIELD_ESTIMATE), 25000, 0);
+    assert_true(val(r, "creditors_ratio", "cases", "year=2022,client_type=Total", ARMOEDE_FIELD_CI_LOW) > 0);
+    /* the monitor protects with the default dominance rule: four private
+     * debts of 10000..40000, the two largest 70% of the sum */
+    assert_int_equal(armoede_result_status(r, (size_t)find(r, "debt_mean", "cases", "year=2022,client_type=private")),
+                     ARMOEDE_CELL_SUPPRESSED_DOMINANCE);
+    armoede_result_free(r);
+
+    /* results */
+    write_text("mon_cases.csv", CASES2);
+    snprintf(ini, sizeof ini,
+             "%s[indicator res]\ntype = debt_results\ncases = cases\nnational = national\nobserved_until = 2021-01-01\n"
+             "settlement_codes = settlement\n[disclosure]\nmin_n = 0\n[output]\ncsv = mon_out.csv\n",
+             MON_TABLES); /* no [input]: the debt indicators do not read it */
+    path = write_text("mon2.ini", ini);
+    rc = armoede_monitor_run(path, NULL, &r);
+    if (rc) print_error("%s\n", armoede_last_error());
+    assert_int_equal(rc, 0);
+    check_share(r, "recidivism", "cases", "year=2015,client_type=Total", 1, 4);
+    armoede_result_free(r);
+
+    /* a typo in a scheme key, an unknown scheme key, a bad reach group, a missing table */
+    snprintf(ini, sizeof ini, "%s[indicator tu]\ntype = take_up\nregistrations = regs\nid = id\nschemes = a\na.treshold = 110\n[output]\ncsv = o.csv\n",
+             MON_HEAD);
+    path = write_text("mon3.ini", ini);
+    assert_int_equal(armoede_monitor_run(path, NULL, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "a.treshold"));
+    snprintf(ini, sizeof ini, "%s[indicator tu]\ntype = take_up\nregistrations = regs\nschemes = a\nreach = 110:x\n[output]\ncsv = o.csv\n",
+             MON_HEAD);
+    path = write_text("mon4.ini", ini);
+    assert_int_equal(armoede_monitor_run(path, NULL, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "110:x"));
+    snprintf(ini, sizeof ini, "%s[indicator tu]\ntype = take_up\nregistrations = nosuch\nschemes = a\n[output]\ncsv = o.csv\n", MON_HEAD);
+    path = write_text("mon5.ini", ini);
+    assert_int_equal(armoede_monitor_run(path, NULL, &r), ARMOEDE_ECONFIG);
+    assert_null(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1044,6 +1121,7 @@ int main(void)
         cmocka_unit_test(test_debt_bootstrap),
         cmocka_unit_test(test_debt_results_hand),
         cmocka_unit_test(test_debt_dominance),
+        cmocka_unit_test(test_monitor_outcome),
     };
     if (tu_mkdtemp("outcome")) return 1;
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
