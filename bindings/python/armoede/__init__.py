@@ -614,12 +614,14 @@ def _conv(field, v, keep):
 
 def _check_keys(tables, opts, na_keys):
     """With na_keys="error": a missing value in a by-column or in the id /
-    year column of a table is an error naming the column (the library would
-    leave those rows out and count them in the notes: na_keys="drop")."""
-    if na_keys == "drop":
+    year column of a table is an error naming the column. na_keys="library"
+    leaves them to the library's documented rules (a row with a missing
+    by-key is left out of every cell and counted in the notes; a row with a
+    missing id is a unit of its own, never merged with another)."""
+    if na_keys == "library":
         return
     if na_keys != "error":
-        raise ValueError("na_keys: 'error' or 'drop', not %r" % (na_keys,))
+        raise ValueError("na_keys: 'error' or 'library', not %r" % (na_keys,))
     by = list(opts.get("by") or [])
     for t in tables:
         cols = set(by) & set(t.columns)
@@ -631,7 +633,7 @@ def _check_keys(tables, opts, na_keys):
             m = t.nmissing(c)
             if m:
                 raise ValueError("column '%s' has %d missing value%s: a key column must be complete "
-                                 "(na_keys='drop' leaves those rows out, counted in the notes)"
+                                 "(na_keys='library' applies the library's rules for missing keys instead)"
                                  % (c, m, "" if m == 1 else "s"))
 
 
@@ -711,7 +713,8 @@ def _make(cname, pyname):
         "Tables: armoede.Table or pandas DataFrame. Options (keyword arguments; the C defaults;\n"
         "None = the C default/NULL; names allowed for enums and bit sets, e.g. units=[\"persons\"]):\n%s\n\n"
         "na_keys: \"error\" (default) raises naming a by-, id- or year column with missing values;\n"
-        "\"drop\" follows the library (rows left out, counted in the notes).\n"
+        "\"library\" applies the library's rules (missing by-key: row left out, counted in the\n"
+        "notes; missing id: a unit of its own).\n"
         "protect: False (default: unprotected figures, as the C function), True or a dict of\n"
         "armoede_sdc_options: disclosure control applied.\n"
         "Returns a pandas DataFrame with the tidy columns (see result_frame), or the C outputs.\n"
