@@ -96,6 +96,11 @@ ARMOEDE_API int armoede_term_end(int32_t start, int n, armoede_term_unit unit, i
  *    (numerator, denominator): they are not persons.
  *  - Quantiles (median, 90th percentile) are R's type 7 (linear
  *    interpolation between order statistics), exact.
+ *  - A date outside the calendar's years 1949..9999 in a case table is
+ *    EDATA naming file, line, column and value.
+ *  - Label columns of spending (line, activity, source) must be
+ *    categorical; the small tables (mapping, targets, plan, funding,
+ *    milestones, ratings) have the fixed column names given below.
  * ---------------------------------------------------------------------- */
 
 /** A legal term for one case class. */
@@ -266,7 +271,9 @@ ARMOEDE_API int armoede_open_cases(const armoede_table *t, const armoede_process
  *  interventions with a target / sum of their targets). Rule (strict = 0):
  *  an intervention not in the mapping is reported alone and left out of
  *  lines and goals (a note names it); a record whose end is before its
- *  start is left out (note). */
+ *  start is left out (note); records missing intervention, id or start are
+ *  left out (counted). No `by` (EINVAL): the breakdowns are intervention,
+ *  line and goal. */
 ARMOEDE_API int armoede_reach(const armoede_table *t, const armoede_process_options *opts,
                               armoede_result **out);
 

@@ -173,6 +173,10 @@ int armoede_nl_working_days(int32_t from, int32_t to, int64_t *n)
 
 int am_add_working_days(int64_t from, int n, int64_t *out)
 {
+    /* n working days take at least n calendar days: refuse early what must
+     * run past the calendar's last year */
+    if (from + (int64_t)n > am_days_from_civil(CAL_MAX_YEAR, 12, 31))
+        return am_fail(ARMOEDE_EINVAL, "a term of %d working days runs past the calendar's last year", n);
     int64_t d = from;
     /* jump by whole weeks first (5 working days per 7 days less holidays),
      * then step; the estimate never overshoots because holidays only lower

@@ -219,6 +219,18 @@ static void test_working_days_hand(void **state)
     assert_int_equal(armoede_nl_add_working_days(D(2024, 3, 28), 0, &w), 0);
     check_day(w, 2024, 3, 28);
     assert_int_equal(armoede_nl_add_working_days(D(2024, 3, 28), -1, &w), ARMOEDE_EINVAL);
+    /* a term that runs past 9999 is refused at once (not counted day by day) */
+    assert_int_equal(armoede_nl_add_working_days(D(2024, 3, 28), 2147483647, &w), ARMOEDE_EINVAL);
+    assert_int_equal(armoede_nl_add_working_days(D(9999, 12, 30), 5, &w), ARMOEDE_EINVAL);
+    /* long spans in closed form: 1949-01-01 to 9999-12-31 agrees with the sum per year */
+    int64_t total = 0, part;
+    for (int y = 1949; y < 9999; y += 50) {
+        int y2 = y + 50 > 9999 ? 9999 : y + 50;
+        assert_int_equal(armoede_nl_working_days(D(y, 1, 1), D(y2, 1, 1), &part), 0);
+        total += part;
+    }
+    assert_int_equal(armoede_nl_working_days(D(1949, 1, 1), D(9999, 1, 1), &n), 0);
+    assert_int_equal(n, total);
     assert_int_equal(armoede_nl_working_days(D(2024, 3, 28), D(2024, 4, 2), NULL), ARMOEDE_EINVAL);
 }
 

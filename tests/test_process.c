@@ -695,6 +695,65 @@ static void test_monitor_config_errors(void **state)
     assert_non_null(strstr(armoede_last_error(), "31-12-2025"));
 }
 
+/* Empty tables and tables of missing values: no rows, no crash. */
+static void test_empty_and_missing(void **state)
+{
+    (void)state;
+    armoede_table *t = read_csv("empty.csv", "registration,first_conversation,closure\n");
+    /* header only: columns are CAT when nothing is read; declare them as dates */
+    armoede_table_free(t);
+    const char *cols[] = {"registration", "first_conversation", "closure"};
+    armoede_type ty[] = {ARMOEDE_TYPE_DATE, ARMOEDE_TYPE_DATE, ARMOEDE_TYPE_DATE};
+    armoede_read_options ro = ARMOEDE_READ_OPTIONS_INIT;
+    ro.columns = cols;
+    ro.types = ty;
+    ro.n_columns = 3;
+    assert_int_equal(armoede_table_read_csv(write_text("empty2.csv", "registration,first_conversation,closure\n,,\n,,\n"),
+                                            &ro, &t), 0);
+    armoede_process_options o = ARMOEDE_PROCESS_OPTIONS_INIT;
+    o.events = cols;
+    o.n_events = 3;
+    o.reference_day = D(2024, 1, 1);
+    armoede_result *r;
+    assert_int_equal(armoede_lead_times(t, &o, &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 0);
+    assert_true(has_note(r, "2 cases without both dates"));
+    armoede_result_free(r);
+    assert_int_equal(armoede_within_term(t, &o, &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 0);
+    assert_true(has_note(r, "2 cases without registration"));
+    armoede_result_free(r);
+    assert_int_equal(armoede_open_cases(t, &o, &r), 0);
+    assert_close(get(r, E, "open_cases", "cases", "reference_date", "2024-01-01", "age_band", "Total", NULL), 0, 0);
+    armoede_result_free(r);
+    armoede_table_free(t);
+    /* a date before 1949 in a case is an error naming it */
+    t = read_csv("old.csv", "registration,first_conversation\n1900-01-02,1900-01-05\n");
+    o.n_events = 2;
+    assert_int_equal(armoede_lead_times(t, &o, &r), ARMOEDE_EDATA);
+    assert_non_null(strstr(armoede_last_error(), "1900-01-02"));
+    armoede_table_free(t);
+    /* spending with nothing in it; funding of one pm row */
+    /* an amount column of nothing but NA is not numeric: ETYPE naming it */
+    t = read_csv("sp00.csv", "year,month,line,amount\n2024,1,L1,NA\n");
+    armoede_process_options_init(&o);
+    assert_int_equal(armoede_budget(t, NULL, &o, &r), ARMOEDE_ETYPE);
+    assert_non_null(strstr(armoede_last_error(), "amount"));
+    armoede_table_free(t);
+    t = read_csv("sp0.csv", "year,month,line,amount\n2024,1,L1,NA\n2024,2,L1,5.5\n");
+    assert_int_equal(armoede_budget(t, NULL, &o, &r), 0);
+    assert_close(get(r, E, "realised_ytd", "euro", "year", "2024", "line", "L1", "activity", "Total", NULL), 5.5, 0);
+    assert_true(has_note(r, "1 spending rows with a missing"));
+    armoede_result_free(r);
+    armoede_table_free(t);
+    t = read_csv("f0.csv", "source,year,amount\nspuk,2027,NA\nrijk,2026,10\n");
+    assert_int_equal(armoede_funding(t, NULL, &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 2); /* rijk and Total of 2026; 2027 has no known amount */
+    assert_true(has_note(r, "1 amounts missing"));
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
 static void test_bad_arguments(void **state)
 {
     (void)state;
@@ -737,6 +796,7 @@ int main(void)
         cmocka_unit_test(test_seed001_data),
         cmocka_unit_test(test_monitor_example),
         cmocka_unit_test(test_monitor_config_errors),
+        cmocka_unit_test(test_empty_and_missing),
         cmocka_unit_test(test_bad_arguments),
     };
     if (tu_mkdtemp("process")) return 1;
