@@ -6,6 +6,7 @@
 #include "internal.h"
 
 #include <gsl/gsl_cdf.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -93,7 +94,7 @@ typedef struct {
     uint32_t *pstamp, *sstamp;
     uint32_t *touched, ntouched;
     uint32_t *strl;        /* touched strata */
-    double *s1, *acc;
+    long double *s1, *acc; /* extended precision: sums over many PSUs */
     uint32_t *scnt;
     uint32_t stamp;
     double *zbuf;
@@ -146,13 +147,48 @@ static int bad_row(const sv *p, size_t i, const char *col, const char *what)
 }
 
 /* ---- design ---- */
-typedef struct { int64_t s, c; uint32_t row; } skey;
-static int cmp_skey(const void *a, const void *b)
+/* An open-addressing map from (stratum key, cluster key) to an index. */
+typedef struct {
+    int64_t *ks, *kc;
+    uint32_t *v; /* index + 1; 0 = empty */
+    size_t mask;
+} pmap;
+
+static int pmap_init(pmap *m, size_t n)
 {
-    const skey *x = a, *y = b;
-    if (x->s != y->s) return x->s < y->s ? -1 : 1;
-    if (x->c != y->c) return x->c < y->c ? -1 : 1;
-    return (x->row > y->row) - (x->row < y->row);
+    size_t cap = 16;
+    while (cap < 2 * n) cap <<= 1;
+    m->mask = cap - 1;
+    m->ks = malloc(cap * sizeof *m->ks);
+    m->kc = malloc(cap * sizeof *m->kc);
+    m->v = calloc(cap, sizeof *m->v);
+    if (!m->ks || !m->kc || !m->v) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    return 0;
+}
+static void pmap_free(pmap *m) { free(m->ks); free(m->kc); free(m->v); }
+
+static inline uint64_t mix64(uint64_t x)
+{
+    x ^= x >> 30; x *= 0xbf58476d1ce4e5b9ull;
+    x ^= x >> 27; x *= 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+
+/* The index of (s, c); a new one (*next) when absent (*fresh = 1). */
+static inline uint32_t pmap_get(pmap *m, int64_t s, int64_t c, uint32_t *next, int *fresh)
+{
+    size_t h = (size_t)mix64((uint64_t)s * 0x9e3779b97f4a7c15ull ^ (uint64_t)c) & m->mask;
+    for (;;) {
+        if (!m->v[h]) {
+            m->ks[h] = s;
+            m->kc[h] = c;
+            m->v[h] = ++*next;
+            *fresh = 1;
+            return m->v[h] - 1;
+        }
+        if (m->ks[h] == s && m->kc[h] == c) { *fresh = 0; return m->v[h] - 1; }
+        h = (h + 1) & m->mask;
+    }
 }
 
 static int setup_design(sv *p)
@@ -176,55 +212,48 @@ static int setup_design(sv *p)
         return am_fail(ARMOEDE_ETYPE, "%s: cluster column '%s' must be categorical or integer", p->fn, p->o.cluster);
     p->w = malloc((n ? n : 1) * sizeof *p->w);
     p->psu = malloc((n ? n : 1) * sizeof *p->psu);
-    skey *k = malloc((n ? n : 1) * sizeof *k);
-    if (!p->w || !p->psu || !k) { free(k); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+    p->psu_str = malloc((n ? n : 1) * sizeof *p->psu_str);
+    p->nh = calloc(n ? n : 1, sizeof *p->nh);
+    p->fh = malloc((n ? n : 1) * sizeof *p->fh);
+    p->lonely = calloc(n ? n : 1, sizeof *p->lonely);
+    uint32_t *first = malloc((n ? n : 1) * sizeof *first); /* the first row of each stratum */
+    pmap mp, ms;
+    memset(&mp, 0, sizeof mp);
+    memset(&ms, 0, sizeof ms);
+    if (!p->w || !p->psu || !p->psu_str || !p->nh || !p->fh || !p->lonely || !first) {
+        free(first);
+        return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    }
+    if ((rc = pmap_init(&mp, n)) || (rc = pmap_init(&ms, n))) goto done;
+    /* strata and PSUs in order of first appearance */
     char buf[160];
+    uint32_t nstr = 0, npsu = 0;
     for (size_t i = 0; i < n; i++) {
         double w = 1;
         if (jw >= 0) {
             w = numval(&t->cols[jw], i);
-            if (isnan(w)) { free(k); return bad_row(p, i, wname, "the weight is missing"); }
+            if (isnan(w)) { rc = bad_row(p, i, wname, "the weight is missing"); goto done; }
             if (!(w >= 0) || isinf(w)) {
                 snprintf(buf, sizeof buf, "weight %g is not a finite number >= 0", w);
-                free(k);
-                return bad_row(p, i, wname, buf);
+                rc = bad_row(p, i, wname, buf);
+                goto done;
             }
         }
         p->w[i] = w;
-        k[i].s = js >= 0 ? key_of(&t->cols[js], i) : 0;
-        k[i].c = jc >= 0 ? key_of(&t->cols[jc], i) : (int64_t)i;
-        k[i].row = (uint32_t)i;
-        if (k[i].s == ARMOEDE_NA_INT) { free(k); return bad_row(p, i, p->o.stratum, "the stratum is missing"); }
-        if (k[i].c == ARMOEDE_NA_INT) { free(k); return bad_row(p, i, p->o.cluster, "the cluster is missing"); }
-    }
-    if (js >= 0 || jc >= 0) qsort(k, n, sizeof *k, cmp_skey);
-    /* strata and PSUs in sorted order */
-    size_t nstr = 0, npsu = 0;
-    for (size_t a = 0; a < n; a++) {
-        if (a == 0 || k[a].s != k[a - 1].s) nstr++;
-        if (a == 0 || k[a].s != k[a - 1].s || k[a].c != k[a - 1].c) npsu++;
+        int64_t sk = js >= 0 ? key_of(&t->cols[js], i) : 0;
+        int64_t ck = jc >= 0 ? key_of(&t->cols[jc], i) : (int64_t)i;
+        if (sk == ARMOEDE_NA_INT) { rc = bad_row(p, i, p->o.stratum, "the stratum is missing"); goto done; }
+        if (ck == ARMOEDE_NA_INT) { rc = bad_row(p, i, p->o.cluster, "the cluster is missing"); goto done; }
+        int fresh;
+        uint32_t h = pmap_get(&ms, sk, 0, &nstr, &fresh);
+        if (fresh) first[h] = (uint32_t)i;
+        uint32_t j = pmap_get(&mp, sk, ck, &npsu, &fresh);
+        if (fresh) { p->psu_str[j] = h; p->nh[h]++; }
+        p->psu[i] = j;
     }
     p->nstr = nstr;
     p->npsu = npsu;
-    p->psu_str = malloc((npsu ? npsu : 1) * sizeof *p->psu_str);
-    p->nh = calloc(nstr ? nstr : 1, sizeof *p->nh);
-    p->fh = malloc((nstr ? nstr : 1) * sizeof *p->fh);
-    p->lonely = calloc(nstr ? nstr : 1, sizeof *p->lonely);
-    uint32_t *first = malloc((nstr ? nstr : 1) * sizeof *first); /* a row of each stratum */
-    if (!p->psu_str || !p->nh || !p->fh || !p->lonely || !first) {
-        free(k); free(first);
-        return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    }
-    size_t h = 0, j = 0;
-    for (size_t a = 0; a < n; a++) {
-        int news = a == 0 || k[a].s != k[a - 1].s;
-        int newp = news || k[a].c != k[a - 1].c;
-        if (a > 0 && news) h++;
-        if (a > 0 && newp) j++;
-        if (news) first[h] = k[a].row;
-        if (newp) { p->psu_str[j] = (uint32_t)h; p->nh[h]++; }
-        p->psu[k[a].row] = (uint32_t)j;
-    }
+    size_t h;
     /* fpc: constant within a stratum; all >= 1 (population PSUs) or all in (0, 1] */
     for (h = 0; h < nstr; h++) p->fh[h] = 1;
     if (jf >= 0) {
@@ -232,36 +261,31 @@ static int setup_design(sv *p)
         int popsize = 0;
         for (size_t i = 0; i < n; i++) if (numval(c, i) > 1) popsize = 1;
         double *val = malloc((nstr ? nstr : 1) * sizeof *val);
-        if (!val) { free(k); free(first); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+        if (!val) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); goto done; }
         for (h = 0; h < nstr; h++) val[h] = NAN;
-        for (size_t a = 0; a < n; a++) {
-            size_t i = k[a].row, hh = p->psu_str[p->psu[i]];
+        for (size_t i = 0; i < n && !rc; i++) {
+            size_t hh = p->psu_str[p->psu[i]];
             double v = numval(c, i);
-            if (isnan(v)) { free(val); free(k); free(first); return bad_row(p, i, p->o.fpc, "the fpc is missing"); }
-            if (!(v > 0) || isinf(v) || (popsize && v < 1)) {
+            if (isnan(v)) rc = bad_row(p, i, p->o.fpc, "the fpc is missing");
+            else if (!(v > 0) || isinf(v) || (popsize && v < 1)) {
                 snprintf(buf, sizeof buf, "fpc %g: %s", v, popsize ? "population sizes (> 1 elsewhere) must all be >= 1"
                                                                 : "a sampling fraction must be in (0, 1]");
-                free(val); free(k); free(first);
-                return bad_row(p, i, p->o.fpc, buf);
-            }
-            if (isnan(val[hh])) val[hh] = v;
+                rc = bad_row(p, i, p->o.fpc, buf);
+            } else if (isnan(val[hh])) val[hh] = v;
             else if (val[hh] != v) {
                 snprintf(buf, sizeof buf, "fpc %g differs from %g on another row of the same stratum", v, val[hh]);
-                free(val); free(k); free(first);
-                return bad_row(p, i, p->o.fpc, buf);
+                rc = bad_row(p, i, p->o.fpc, buf);
             }
         }
-        for (h = 0; h < nstr; h++) {
+        for (h = 0; h < nstr && !rc; h++) {
             double N = popsize ? val[h] : p->nh[h] / val[h];
             if (N < p->nh[h]) {
                 snprintf(buf, sizeof buf, "fpc %g implies more than 100%% sampling (%u PSUs in the sample)", val[h], p->nh[h]);
-                size_t row = first[h];
-                free(val); free(k); free(first);
-                return bad_row(p, row, p->o.fpc, buf);
-            }
-            p->fh[h] = (N - p->nh[h]) / N;
+                rc = bad_row(p, first[h], p->o.fpc, buf);
+            } else p->fh[h] = (N - p->nh[h]) / N;
         }
         free(val);
+        if (rc) goto done;
     }
     for (h = 0; h < nstr; h++) {
         if (p->nh[h] == 1 && !(p->fh[h] < FPC_CENSUS)) {
@@ -270,18 +294,15 @@ static int setup_design(sv *p)
             if (p->o.lonely_psu == ARMOEDE_LONELY_FAIL) {
                 char lab[64], where[512];
                 const char *s = js >= 0 ? label_of(&t->cols[js], first[h], lab, sizeof lab) : "(all)";
-                am_fail(ARMOEDE_EDATA,
-                        "%s: stratum '%s' (%s, column '%s') has only one PSU: its variance cannot be estimated; "
-                        "choose a lonely_psu rule (remove, adjust, average, certainty)",
-                        p->fn, s ? s : "?", am_table_where(t, first[h], where, sizeof where),
-                        p->o.stratum ? p->o.stratum : "");
-                free(k); free(first);
-                return ARMOEDE_EDATA;
+                rc = am_fail(ARMOEDE_EDATA,
+                             "%s: stratum '%s' (%s, column '%s') has only one PSU: its variance cannot be estimated; "
+                             "choose a lonely_psu rule (remove, adjust, average, certainty)",
+                             p->fn, s ? s : "?", am_table_where(t, first[h], where, sizeof where),
+                             p->o.stratum ? p->o.stratum : "");
+                goto done;
             }
         }
     }
-    free(k);
-    free(first);
     /* scratch */
     p->pa = calloc(2 * (npsu ? npsu : 1), sizeof *p->pa);
     p->pb = calloc(2 * (npsu ? npsu : 1), sizeof *p->pb);
@@ -295,8 +316,12 @@ static int setup_design(sv *p)
     p->scnt = malloc((nstr ? nstr : 1) * sizeof *p->scnt);
     if (!p->pa || !p->pb || !p->pstamp || !p->touched || !p->zbuf || !p->sstamp || !p->strl || !p->s1 ||
         !p->acc || !p->scnt)
-        return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    return 0;
+        rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+done:
+    free(first);
+    pmap_free(&mp);
+    pmap_free(&ms);
+    return rc;
 }
 
 /* ---- the item, the domain and the breakdowns ---- */
@@ -306,8 +331,69 @@ static int in_list(const char *s, const char *const *list, size_t n)
     return 0;
 }
 
-/* Class of each level of a CAT/INT column against lists: per CAT code, or
- * computed per row for INT columns through the label. */
+/* Which entry of a list of labels row i of a CAT or INT column has: per
+ * dictionary code for CAT, by value for INT (a list entry matches an INT
+ * value when it is that value's decimal label). */
+typedef struct {
+    const am_col *c;
+    size_t n;
+    int32_t *code_idx; /* CAT: list index per code, -1 none */
+    int64_t *ival;     /* INT: the entries' values */
+    uint8_t *iok;      /* INT: entry k is an integer label */
+} lmatch;
+
+static void lm_free(lmatch *m)
+{
+    free(m->code_idx);
+    free(m->ival);
+    free(m->iok);
+}
+
+static int lm_init(lmatch *m, const am_col *c, const char *const *list, size_t n)
+{
+    memset(m, 0, sizeof *m);
+    m->c = c;
+    m->n = n;
+    if (c->type == ARMOEDE_TYPE_CAT) {
+        m->code_idx = malloc((c->dict.n ? c->dict.n : 1) * sizeof *m->code_idx);
+        if (!m->code_idx) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+        for (size_t k = 0; k < c->dict.n; k++) {
+            m->code_idx[k] = -1;
+            for (size_t q = 0; q < n; q++)
+                if (strcmp(c->dict.labels[k], list[q]) == 0) { m->code_idx[k] = (int32_t)q; break; }
+        }
+        return 0;
+    }
+    m->ival = malloc((n ? n : 1) * sizeof *m->ival);
+    m->iok = calloc(n ? n : 1, 1);
+    if (!m->ival || !m->iok) { lm_free(m); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+    for (size_t q = 0; q < n; q++) {
+        char *e;
+        errno = 0;
+        long long v = strtoll(list[q], &e, 10);
+        char buf[32];
+        snprintf(buf, sizeof buf, "%lld", v);
+        if (errno == 0 && *e == '\0' && strcmp(buf, list[q]) == 0) { m->ival[q] = v; m->iok[q] = 1; }
+    }
+    return 0;
+}
+
+/* Index of row i's label in the list, -1 if none, -2 if missing. */
+static inline int lm_at(const lmatch *m, size_t i)
+{
+    if (m->code_idx) {
+        int32_t code = m->c->v.c[i];
+        return code < 0 ? -2 : m->code_idx[code];
+    }
+    int64_t x = am_ival(m->c, i);
+    if (x == ARMOEDE_NA_INT) return -2;
+    for (size_t q = 0; q < m->n; q++)
+        if (m->iok[q] && m->ival[q] == x) return (int)q;
+    return -1;
+}
+
+/* The answer per row (-1: not in any analysis set, 0 no, 1 yes) and the
+ * counts of the rules that left rows out. */
 static int setup_item(sv *p)
 {
     const armoede_table *t = p->t;
@@ -323,58 +409,32 @@ static int setup_item(sv *p)
     }
     size_t n = p->n;
     p->ans = malloc((n ? n : 1) * sizeof *p->ans);
-    if (!p->ans) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    /* per CAT code: 1 yes, 0 no, -1 excluded */
-    int8_t *cls = NULL;
     uint8_t *seen = calloc(p->o.n_categories, 1);
-    if (!seen) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    if (c->type == ARMOEDE_TYPE_CAT) {
-        cls = malloc(c->dict.n ? c->dict.n : 1);
-        if (!cls) { free(seen); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
-        for (size_t k = 0; k < c->dict.n; k++) {
-            const char *l = c->dict.labels[k];
-            cls[k] = in_list(l, p->o.exclude, p->o.n_exclude) ? -1 : in_list(l, p->o.categories, p->o.n_categories);
-        }
+    lmatch mc, mx, md;
+    memset(&mx, 0, sizeof mx);
+    memset(&md, 0, sizeof md);
+    if (!p->ans || !seen) { free(seen); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+    if ((rc = lm_init(&mc, c, p->o.categories, p->o.n_categories))) { free(seen); return rc; }
+    if ((rc = lm_init(&mx, c, p->o.exclude, p->o.n_exclude)) ||
+        (jd >= 0 && (rc = lm_init(&md, &t->cols[jd], p->o.filter_levels, p->o.n_filter_levels)))) {
+        lm_free(&mc); lm_free(&mx); free(seen);
+        return rc;
     }
-    int8_t *dcls = NULL;
-    if (jd >= 0 && t->cols[jd].type == ARMOEDE_TYPE_CAT) {
-        const am_col *dc = &t->cols[jd];
-        dcls = malloc(dc->dict.n ? dc->dict.n : 1);
-        if (!dcls) { free(seen); free(cls); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
-        for (size_t k = 0; k < dc->dict.n; k++)
-            dcls[k] = (int8_t)in_list(dc->dict.labels[k], p->o.filter_levels, p->o.n_filter_levels);
-    }
-    char buf[32];
     for (size_t i = 0; i < n; i++) {
-        int8_t a;
-        if (c->type == ARMOEDE_TYPE_CAT) {
-            int32_t code = c->v.c[i];
-            a = code < 0 ? -2 : cls[code];
-        } else {
-            const char *l = label_of(c, i, buf, sizeof buf);
-            a = !l ? -2 : in_list(l, p->o.exclude, p->o.n_exclude) ? -1 : (int8_t)in_list(l, p->o.categories, p->o.n_categories);
-        }
-        if (a == 1) {
-            const char *l = label_of(c, i, buf, sizeof buf);
-            for (size_t k = 0; k < p->o.n_categories; k++)
-                if (!seen[k] && strcmp(l, p->o.categories[k]) == 0) seen[k] = 1;
-        }
-        int8_t v = a;
+        int k = lm_at(&mc, i), v;
+        if (k >= 0) seen[k] = 1;
         if (p->w[i] == 0) { v = -1; p->skips[SK_ZERO_WEIGHT]++; }
-        else if (a == -2) { v = -1; p->skips[SK_ANSWER_MISSING]++; }
-        else if (a == -1) { p->skips[SK_ANSWER_EXCLUDED]++; }
-        else if (jd >= 0) {
-            const am_col *dc = &t->cols[jd];
-            int in;
-            if (dc->type == ARMOEDE_TYPE_CAT) in = dc->v.c[i] < 0 ? -1 : dcls[dc->v.c[i]];
-            else {
-                const char *l = label_of(dc, i, buf, sizeof buf);
-                in = !l ? -1 : in_list(l, p->o.filter_levels, p->o.n_filter_levels);
+        else if (k == -2) { v = -1; p->skips[SK_ANSWER_MISSING]++; }
+        else if (k < 0 && lm_at(&mx, i) >= 0) { v = -1; p->skips[SK_ANSWER_EXCLUDED]++; }
+        else {
+            v = k >= 0;
+            if (jd >= 0) {
+                int in = lm_at(&md, i);
+                if (in == -2) { v = -1; p->skips[SK_FILTER_MISSING]++; }
+                else if (in < 0) { v = -1; p->skips[SK_OUT_OF_DOMAIN]++; }
             }
-            if (in < 0) { v = -1; p->skips[SK_FILTER_MISSING]++; }
-            else if (!in) { v = -1; p->skips[SK_OUT_OF_DOMAIN]++; }
         }
-        p->ans[i] = v < 0 ? -1 : v;
+        p->ans[i] = (int8_t)v;
     }
     size_t off = 0;
     for (size_t k = 0; k < p->o.n_categories; k++)
@@ -384,8 +444,9 @@ static int setup_item(sv *p)
             if (m > 0 && off + (size_t)m < sizeof p->unseen) off += (size_t)m;
         }
     free(seen);
-    free(cls);
-    free(dcls);
+    lm_free(&mc);
+    lm_free(&mx);
+    lm_free(&md);
     return 0;
 }
 
@@ -548,7 +609,7 @@ static double variance(sv *p, double *df)
     }
     for (uint32_t k = 0; k < p->ntouched; k++) {
         uint32_t h = p->psu_str[p->touched[k]];
-        double e = p->zbuf[k] - p->s1[h] / p->nh[h];
+        long double e = p->zbuf[k] - p->s1[h] / p->nh[h];
         p->acc[h] += e * e;
     }
     double V = 0;
@@ -558,13 +619,14 @@ static double variance(sv *p, double *df)
         double f = p->fh[h];
         if (f < FPC_CENSUS) { nok++; continue; }
         if (!p->lonely[h]) {
-            double nh = p->nh[h], m = p->s1[h] / nh;
-            V += f * nh / (nh - 1) * (p->acc[h] + (nh - p->scnt[h]) * m * m);
+            double nh = p->nh[h];
+            long double m = p->s1[h] / nh;
+            V += f * nh / (nh - 1) * (double)(p->acc[h] + (nh - p->scnt[h]) * m * m);
             nok++;
             continue;
         }
         switch (p->o.lonely_psu) {
-        case ARMOEDE_LONELY_ADJUST: V += f * p->s1[h] * p->s1[h]; nok++; break;
+        case ARMOEDE_LONELY_ADJUST: V += f * (double)(p->s1[h] * p->s1[h]); nok++; break;
         case ARMOEDE_LONELY_AVERAGE: break;
         default: nok++; break; /* remove, certainty */
         }
@@ -668,21 +730,28 @@ static double tq(double q, double df)
     return gsl_cdf_tdist_Pinv(q, df);
 }
 
-/* The q-quantile of Beta(a, b), polished by Newton steps on GSL's cdf. */
+/* The q-quantile of Beta(a, b): GSL's inverse as the start (it can fail for
+ * large a, b), then Newton steps on GSL's distribution function, safeguarded
+ * by bisection on the bracket the signs of F - q give. */
 static double qbeta(double q, double a, double b)
 {
-    if (!(a > 0) || !(b > 0) || isnan(q)) return NAN;
-    double x = gsl_cdf_beta_Pinv(q, a, b);
-    if (!(x > 0 && x < 1)) return x;
-    for (int it = 0; it < 8; it++) {
+    if (!(a > 0) || !(b > 0) || !(q >= 0 && q <= 1)) return NAN;
+    if (q == 0) return 0;
+    if (q == 1) return 1;
+    double x = gsl_cdf_beta_Pinv(q, a, b), lo = 0, hi = 1;
+    if (!(x > 0 && x < 1)) x = a / (a + b);
+    double lbeta = lgamma(a) + lgamma(b) - lgamma(a + b);
+    for (int it = 0; it < 300; it++) {
         double F = gsl_cdf_beta_P(x, a, b) - q;
-        double lf = (a - 1) * log(x) + (b - 1) * log1p(-x) - (lgamma(a) + lgamma(b) - lgamma(a + b));
-        double dens = exp(lf);
-        if (!(dens > 0) || !isfinite(dens)) break;
-        double step = F / dens, nx = x - step;
-        if (!(nx > 0 && nx < 1)) break;
+        if (isnan(F)) return NAN;
+        if (F == 0) break;
+        if (F < 0) lo = x;
+        else hi = x;
+        double dens = exp((a - 1) * log(x) + (b - 1) * log1p(-x) - lbeta);
+        double nx = x - F / dens;
+        if (!(nx > lo && nx < hi)) nx = 0.5 * (lo + hi);
+        if (fabs(nx - x) <= 4e-16 * x || nx == x) { x = nx; break; }
         x = nx;
-        if (fabs(step) <= 1e-15 * x) break;
     }
     return x;
 }
@@ -919,15 +988,18 @@ int armoede_survey_compare(const armoede_table *t, const armoede_survey_options 
     if (!is_key_type(cc)) { sv_free(&p); return am_fail(ARMOEDE_ETYPE, "%s: column '%s' must be categorical or integer", fn, column); }
     slot = malloc(p.n ? p.n : 1);
     if (!slot) { sv_free(&p); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
-    char buf[32];
     size_t other = 0, seen_a = 0, seen_b = 0;
+    const char *const ab[2] = {level_a, level_b};
+    lmatch lm;
+    if ((rc = lm_init(&lm, cc, ab, 2))) { free(slot); sv_free(&p); return rc; }
     for (size_t i = 0; i < p.n; i++) {
-        const char *l = label_of(cc, i, buf, sizeof buf);
-        slot[i] = -1;
-        if (l && strcmp(l, level_a) == 0) { slot[i] = 0; seen_a++; }
-        else if (l && strcmp(l, level_b) == 0) { slot[i] = 1; seen_b++; }
+        int k = lm_at(&lm, i);
+        slot[i] = (int8_t)(k >= 0 ? k : -1);
+        seen_a += k == 0;
+        seen_b += k == 1;
         if (p.ans[i] >= 0 && slot[i] < 0) { other++; p.ans[i] = -1; }
     }
+    lm_free(&lm);
     const char *names[MAX_BY];
     for (size_t d = 0; d < p.nby; d++) names[d] = t->cols[p.by_col[d]].name;
     if ((rc = result_start(&p, names, p.nby, &r))) { free(slot); sv_free(&p); return rc; }

@@ -22,6 +22,7 @@
  * R survey agrees (svymean on the subset design: SE 0.1848).
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp in testutil.h */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -362,6 +363,43 @@ static void test_int_codes_and_zero(void **state)
     armoede_table_free(t);
 }
 
+
+/* Beta quantiles with large parameters (GSL's inverse alone fails there):
+ * 200,000 unweighted respondents, 60,000 yes, each its own PSU. R:
+ * qbeta(c(.025, .975), ...) for Clopper-Pearson, and Korn-Graubard with
+ * n* = p(1-p)/V (df = n - 1, so the t ratio is 1). */
+static void test_large_beta(void **state)
+{
+    (void)state;
+    size_t n = 200000;
+    int64_t *v = malloc(n * sizeof *v);
+    assert_non_null(v);
+    for (size_t i = 0; i < n; i++) v[i] = i < 60000;
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_new(n, &t), 0);
+    assert_int_equal(armoede_table_add_int(t, "y", v, n, 1), 0);
+    free(v);
+    static const char *const one[] = {"1"};
+    armoede_survey_options o = ARMOEDE_SURVEY_OPTIONS_INIT;
+    o.item = "y";
+    o.categories = one;
+    o.n_categories = 1;
+    static const struct { int m; double lo, hi; } want[] = {
+        {ARMOEDE_CI_CLOPPER_PEARSON, 0.297992044567433, 0.30201375356003579},
+        {ARMOEDE_CI_KORN_GRAUBARD, 0.29799203954858994, 0.30201375860789337},
+    };
+    for (size_t k = 0; k < 2; k++) {
+        o.ci_method = want[k].m;
+        armoede_result *r = NULL;
+        assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+        assert_close(val(r, 0, ARMOEDE_FIELD_SE), 0.0010246976383432578, 1e-15);
+        assert_close(val(r, 0, ARMOEDE_FIELD_CI_LOW), want[k].lo, 1e-11);
+        assert_close(val(r, 0, ARMOEDE_FIELD_CI_HIGH), want[k].hi, 1e-11);
+        armoede_result_free(r);
+    }
+    armoede_table_free(t);
+}
+
 /* Bad input: errors name the file, line, column and value. */
 static void test_bad_input(void **state)
 {
@@ -581,6 +619,7 @@ int main(void)
         cmocka_unit_test(test_compare),
         cmocka_unit_test(test_change),
         cmocka_unit_test(test_int_codes_and_zero),
+        cmocka_unit_test(test_large_beta),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_written),
         cmocka_unit_test(test_monitor),

@@ -8,6 +8,7 @@
  * asserts agreement to 1e-8 relative. If Rscript fails, the test fails.
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define _POSIX_C_SOURCE 200809L /* mkdtemp in testutil.h */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
