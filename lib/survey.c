@@ -154,10 +154,8 @@ typedef struct {
     size_t mask;
 } pmap;
 
-static int pmap_init(pmap *m, size_t n)
+static int pmap_init(pmap *m, size_t cap)
 {
-    size_t cap = 16;
-    while (cap < 2 * n) cap <<= 1;
     m->mask = cap - 1;
     m->ks = malloc(cap * sizeof *m->ks);
     m->kc = malloc(cap * sizeof *m->kc);
@@ -174,21 +172,48 @@ static inline uint64_t mix64(uint64_t x)
     return x ^ (x >> 31);
 }
 
-/* The index of (s, c); a new one (*next) when absent (*fresh = 1). */
-static inline uint32_t pmap_get(pmap *m, int64_t s, int64_t c, uint32_t *next, int *fresh)
+static inline size_t pmap_slot(const pmap *m, int64_t s, int64_t c)
 {
     size_t h = (size_t)mix64((uint64_t)s * 0x9e3779b97f4a7c15ull ^ (uint64_t)c) & m->mask;
-    for (;;) {
-        if (!m->v[h]) {
-            m->ks[h] = s;
-            m->kc[h] = c;
-            m->v[h] = ++*next;
-            *fresh = 1;
-            return m->v[h] - 1;
+    while (m->v[h] && !(m->ks[h] == s && m->kc[h] == c)) h = (h + 1) & m->mask;
+    return h;
+}
+
+/* Double the capacity (the map starts small so that it stays in cache). */
+static int pmap_grow(pmap *m)
+{
+    pmap n;
+    memset(&n, 0, sizeof n);
+    int rc = pmap_init(&n, 2 * (m->mask + 1));
+    if (rc) { pmap_free(&n); return rc; }
+    for (size_t h = 0; h <= m->mask; h++)
+        if (m->v[h]) {
+            size_t k = pmap_slot(&n, m->ks[h], m->kc[h]);
+            n.ks[k] = m->ks[h];
+            n.kc[k] = m->kc[h];
+            n.v[k] = m->v[h];
         }
-        if (m->ks[h] == s && m->kc[h] == c) { *fresh = 0; return m->v[h] - 1; }
-        h = (h + 1) & m->mask;
+    pmap_free(m);
+    *m = n;
+    return 0;
+}
+
+/* The index of (s, c); a new one (*next) when absent (*fresh = 1). */
+static inline int pmap_get(pmap *m, int64_t s, int64_t c, uint32_t *next, int *fresh, uint32_t *out)
+{
+    size_t h = pmap_slot(m, s, c);
+    if (m->v[h]) { *fresh = 0; *out = m->v[h] - 1; return 0; }
+    if (2 * ((size_t)*next + 1) > m->mask + 1) {
+        int rc = pmap_grow(m);
+        if (rc) return rc;
+        h = pmap_slot(m, s, c);
     }
+    m->ks[h] = s;
+    m->kc[h] = c;
+    m->v[h] = ++*next;
+    *fresh = 1;
+    *out = m->v[h] - 1;
+    return 0;
 }
 
 static int setup_design(sv *p)
@@ -224,7 +249,7 @@ static int setup_design(sv *p)
         free(first);
         return am_fail(ARMOEDE_ENOMEM, "out of memory");
     }
-    if ((rc = pmap_init(&mp, n)) || (rc = pmap_init(&ms, n))) goto done;
+    if ((rc = pmap_init(&mp, 1024)) || (rc = pmap_init(&ms, 64))) goto done;
     /* strata and PSUs in order of first appearance */
     char buf[160];
     uint32_t nstr = 0, npsu = 0;
@@ -245,9 +270,10 @@ static int setup_design(sv *p)
         if (sk == ARMOEDE_NA_INT) { rc = bad_row(p, i, p->o.stratum, "the stratum is missing"); goto done; }
         if (ck == ARMOEDE_NA_INT) { rc = bad_row(p, i, p->o.cluster, "the cluster is missing"); goto done; }
         int fresh;
-        uint32_t h = pmap_get(&ms, sk, 0, &nstr, &fresh);
+        uint32_t h, j;
+        if ((rc = pmap_get(&ms, sk, 0, &nstr, &fresh, &h))) goto done;
         if (fresh) first[h] = (uint32_t)i;
-        uint32_t j = pmap_get(&mp, sk, ck, &npsu, &fresh);
+        if ((rc = pmap_get(&mp, sk, ck, &npsu, &fresh, &j))) goto done;
         if (fresh) { p->psu_str[j] = h; p->nh[h]++; }
         p->psu[i] = j;
     }
