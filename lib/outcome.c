@@ -89,7 +89,7 @@ static uint64_t hmix(int64_t id, int32_t year)
 static int hmap_init(hmap *m, size_t n)
 {
     size_t cap = 16;
-    while (cap < 2 * n + 16) cap <<= 1;
+    while (cap < n + n / 2 + 16) cap <<= 1; /* load at most 2/3 */
     m->s = malloc(cap * sizeof *m->s);
     if (!m->s) return am_fail(ARMOEDE_ENOMEM, "out of memory");
     for (size_t i = 0; i < cap; i++) m->s[i].id = ARMOEDE_NA_INT;

@@ -232,6 +232,45 @@ static void test_take_up_hand(void **state)
     armoede_table_free(reg);
 }
 
+/* Weights: two eligible households (weights 2 and 3), the first uses the
+ * scheme: take-up 2/5 = 0.4; linearised SE with n = 2:
+ * sum (w (y - R))^2 = (2 * 0.6)^2 + (3 * -0.4)^2 = 1.44 + 1.44 = 2.88,
+ * se = sqrt(2 / 1 * 2.88) / 5 = 2.4 / 5 = 0.48; 95% interval clipped to [0, 1].
+ * A third household with weight 0 is left out. */
+static void test_take_up_weighted(void **state)
+{
+    (void)state;
+    armoede_table *t = read_csv("incw.csv", "pid,hid,year,age,income,norm,whole_year,source,w\n"
+                                            "1,1,2023,40,9000,10000,1,work,2\n"
+                                            "2,2,2023,40,9000,10000,1,work,3\n"
+                                            "3,3,2023,40,9000,10000,1,work,0\n");
+    armoede_table *reg = read_csv("regw.csv", "id,scheme,year\n1,a,2023\n");
+    roles_income(t);
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_WEIGHT, "w"), 0);
+    armoede_scheme s = ARMOEDE_SCHEME_INIT;
+    s.code = "a";
+    s.threshold = 1.0;
+    armoede_take_up_options o = ARMOEDE_TAKE_UP_OPTIONS_INIT;
+    o.schemes = &s;
+    o.n_schemes = 1;
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_take_up(t, reg, &o, &r), 0);
+    assert_close(val(r, "take_up", "households", "scheme=a", ARMOEDE_FIELD_ESTIMATE), 0.4, 1e-15);
+    assert_close(val(r, "take_up", "households", "scheme=a", ARMOEDE_FIELD_NUM_W), 2, 0);
+    assert_close(val(r, "take_up", "households", "scheme=a", ARMOEDE_FIELD_DEN_W), 5, 0);
+    assert_close(val(r, "take_up", "households", "scheme=a", ARMOEDE_FIELD_DEN_N), 2, 0);
+    assert_close(val(r, "take_up", "households", "scheme=a", ARMOEDE_FIELD_SE), 0.48, 1e-12);
+    assert_close(val(r, "take_up", "households", "scheme=a", ARMOEDE_FIELD_CI_LOW), 0, 0);
+    assert_close(val(r, "take_up", "households", "scheme=a", ARMOEDE_FIELD_CI_HIGH), 1, 0); /* 0.4 + 1.96 x 0.48 > 1 */
+    /* non-take-up: 3/5, same SE */
+    assert_close(val(r, "non_take_up", "households", "scheme=a", ARMOEDE_FIELD_ESTIMATE), 0.6, 1e-15);
+    assert_close(val(r, "non_take_up", "households", "scheme=a", ARMOEDE_FIELD_SE), 0.48, 1e-12);
+    expect_note(r, "income rows out of the population: 1 (weight missing, zero or negative)");
+    armoede_result_free(r);
+    armoede_table_free(t);
+    armoede_table_free(reg);
+}
+
 /* ------------------------------------------------------------------------
  * Durations, a household that splits, registrations by date
  * ---------------------------------------------------------------------- */
@@ -1112,6 +1151,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_take_up_hand),
+        cmocka_unit_test(test_take_up_weighted),
         cmocka_unit_test(test_take_up_duration_split),
         cmocka_unit_test(test_take_up_conditions_work),
         cmocka_unit_test(test_holder_uptake),
