@@ -333,6 +333,16 @@ int armoede_equivalise(armoede_table *t, const armoede_equivalise_options *opts,
     return rc;
 }
 
+/* Double-double sums (Knuth's TwoSum): about 106 bits, and SSE adds only. */
+typedef struct { double hi, lo; } dd;
+static inline __attribute__((always_inline)) void dd_add(dd *a, double b)
+{
+    double s = a->hi + b, bp = s - a->hi;
+    a->lo += (a->hi - (s - bp)) + (b - bp);
+    a->hi = s;
+}
+static inline long double dd_val(dd a) { return (long double)a.hi + (long double)a.lo; }
+
 /* ------------------------------------------------------------------------
  * Per-group weighted quantiles over rows in ascending order of x.
  * Rows with w <= 0 or g < 0 are skipped. out[g * np + k]; NaN for a group
@@ -440,7 +450,28 @@ typedef struct {
     size_t nlev;
     char **labels;   /* nlev labels (owned when INT) */
     int owned;
+    /* the level code of a row: CAT: its code; INT: map[v - imin] over a
+     * small range, else the index of v in the sorted distinct values */
+    const am_col *col;
+    int32_t *map;
+    int64_t imin;
+    int64_t *vals;
 } keydim;
+
+static inline int32_t key_code(const keydim *d, size_t i)
+{
+    const am_col *c = d->col;
+    if (c->type == ARMOEDE_TYPE_CAT) return c->v.c[i];
+    int64_t x = am_ival(c, i);
+    if (x == ARMOEDE_NA_INT) return -1;
+    if (d->map) return d->map[x - d->imin];
+    size_t lo = 0, hi = d->nlev;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (d->vals[mid] < x) lo = mid + 1; else hi = mid;
+    }
+    return (int32_t)lo;
+}
 
 typedef struct {
     int32_t *gs;     /* group of each sorted row */
@@ -483,6 +514,18 @@ typedef struct {
     size_t nst;        /* statistics per group */
     cellmeta *cells;
     size_t ncells;
+    /* the streaming path (see fast_prepare) */
+    int fast;
+    const am_col *fI, *fW;
+    size_t N;
+    int32_t **direct;          /* per pattern: mixed-radix key -> group */
+    uint64_t (*mult)[17];
+    unsigned *totmask;
+    size_t *goff, Gall;        /* all patterns' groups numbered one after another */
+    dd *yhist, *ytot;          /* the years' median histogram, made by fast_prepare */
+    dd **gw;                   /* per pattern and group: weight and persons (fast_prepare) */
+    double **gn;
+    const am_col *ycolp;       /* the year column or NULL */
 } mctx;
 
 static void mctx_free(mctx *c)
@@ -493,6 +536,8 @@ static void mctx_free(mctx *c)
             if (c->dims[k].owned)
                 for (size_t l = 0; l < c->dims[k].nlev; l++) free(c->dims[k].labels[l]);
             free(c->dims[k].labels);
+            free(c->dims[k].map);
+            free(c->dims[k].vals);
         }
     free(c->dims);
     if (c->pats)
@@ -504,6 +549,13 @@ static void mctx_free(mctx *c)
     free(c->wcur); free(c->wprev);
     free(c->psu); free(c->sstart);
     free(c->cells);
+    if (c->direct)
+        for (size_t p = 0; p < c->npat; p++) free(c->direct[p]);
+    free(c->direct); free(c->mult); free(c->totmask); free(c->goff);
+    free(c->yhist); free(c->ytot);
+    if (c->gw)
+        for (size_t p = 0; p < c->npat; p++) { free(c->gw[p]); free(c->gn[p]); }
+    free(c->gw); free(c->gn);
 }
 
 /* Statistics of every pattern's groups for weights ws (sorted order). st[p]
@@ -726,41 +778,42 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Dense level codes of a key column over the rows; labels. */
-static int make_dim(const am_col *col, size_t nrows, int32_t *code, keydim *d)
+/* Dense level codes of a key column (see key_code) and their labels. */
+static int make_dim(const am_col *col, size_t nrows, keydim *d)
 {
-    d->owned = 0;
-    d->labels = NULL;
-    d->nlev = 0;
+    memset(d, 0, sizeof *d);
+    d->col = col;
     if (col->type == ARMOEDE_TYPE_CAT) {
         d->nlev = col->dict.n;
         d->labels = malloc((d->nlev ? d->nlev : 1) * sizeof *d->labels);
         if (!d->labels) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
         for (size_t l = 0; l < d->nlev; l++) d->labels[l] = col->dict.labels[l];
-        for (size_t i = 0; i < nrows; i++) code[i] = col->v.c[i];
         return 0;
     }
     /* INT: distinct values in ascending order */
-    int64_t *v = malloc((nrows ? nrows : 1) * sizeof *v);
-    if (!v) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+    int64_t *v = NULL;
     size_t m = 0;
-    int small = col->imin <= col->imax && (uint64_t)(col->imax - col->imin) < 4000000u;
-    if (small) {
+    int small = col->imin <= col->imax && (uint64_t)(col->imax - col->imin) < 1000000u;
+    if (col->imin > col->imax) {
+        /* every value missing */
+    } else if (small) {
         size_t R = (size_t)(col->imax - col->imin) + 1;
-        int32_t *map = calloc(R, sizeof *map);
-        if (!map) { free(v); return am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); }
+        d->map = calloc(R, sizeof *d->map);
+        if (!d->map) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+        d->imin = col->imin;
         for (size_t i = 0; i < nrows; i++) {
             int64_t x = am_ival(col, i);
-            if (x != ARMOEDE_NA_INT) map[x - col->imin] = 1;
+            if (x != ARMOEDE_NA_INT) d->map[x - col->imin] = 1;
         }
+        for (size_t r = 0; r < R; r++) m += d->map[r] != 0;
+        v = malloc((m ? m : 1) * sizeof *v);
+        if (!v) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+        m = 0;
         for (size_t r = 0; r < R; r++)
-            if (map[r]) { v[m] = col->imin + (int64_t)r; map[r] = (int32_t)m++; }
-        for (size_t i = 0; i < nrows; i++) {
-            int64_t x = am_ival(col, i);
-            code[i] = x == ARMOEDE_NA_INT ? -1 : map[x - col->imin];
-        }
-        free(map);
+            if (d->map[r]) { v[m] = col->imin + (int64_t)r; d->map[r] = (int32_t)m++; }
     } else {
+        v = malloc((nrows ? nrows : 1) * sizeof *v);
+        if (!v) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
         for (size_t i = 0; i < nrows; i++) {
             int64_t x = am_ival(col, i);
             if (x != ARMOEDE_NA_INT) v[m++] = x;
@@ -770,16 +823,6 @@ static int make_dim(const am_col *col, size_t nrows, int32_t *code, keydim *d)
         for (size_t i = 0; i < m; i++)
             if (i == 0 || v[i] != v[u - 1]) v[u++] = v[i];
         m = u;
-        for (size_t i = 0; i < nrows; i++) {
-            int64_t x = am_ival(col, i);
-            if (x == ARMOEDE_NA_INT) { code[i] = -1; continue; }
-            size_t lo = 0, hi = m;
-            while (lo < hi) {
-                size_t mid = (lo + hi) / 2;
-                if (v[mid] < x) lo = mid + 1; else hi = mid;
-            }
-            code[i] = (int32_t)lo;
-        }
     }
     d->owned = 1;
     d->nlev = m;
@@ -790,7 +833,8 @@ static int make_dim(const am_col *col, size_t nrows, int32_t *code, keydim *d)
         snprintf(b, sizeof b, "%lld", (long long)v[l]);
         if (!(d->labels[l] = am_strdup(b))) { free(v); return am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); }
     }
-    free(v);
+    if (d->map) free(v);
+    else d->vals = v;
     return 0;
 }
 
@@ -925,6 +969,8 @@ static int check_opts(const armoede_measures_options *o, const char *fn)
     return 0;
 }
 
+static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, unsigned marg, mnotes *nt);
+
 static int setup(mctx *c, const armoede_table *t, const armoede_measures_options *o, mnotes *nt)
 {
     const char *fn = "armoede_measures";
@@ -997,19 +1043,37 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
     }
 
     /* per-row income (equivalised) and the filter */
-    double *x = malloc((N ? N : 1) * sizeof *x);
-    int32_t *kc = malloc((nk ? nk : 1) * (N ? N : 1) * sizeof *kc);
+    double *x = NULL; /* equivalence factors */
     c->dims = calloc(nk ? nk : 1, sizeof *c->dims);
-    if (!x || !kc || !c->dims) { free(x); free(kc); return am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); }
+    if (!c->dims) return am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
     rc = 0;
     if (o->equivalise) {
         eq_stats es;
+        if (!(x = malloc((N ? N : 1) * sizeof *x))) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
         if ((rc = equiv_factors(t, o->equivalise, fn, x, &es))) goto fail;
         nt->unknown_age = es.unknown_age;
-    } else
-        for (size_t i = 0; i < N; i++) x[i] = 1.0;
+    }
     for (size_t k = 0; k < nk; k++)
-        if ((rc = make_dim(&t->cols[kcols[k]], N, kc + k * N, &c->dims[k]))) goto fail;
+        if ((rc = make_dim(&t->cols[kcols[k]], N, &c->dims[k]))) goto fail;
+    c->ycolp = ycol >= 0 ? &t->cols[ycol] : NULL;
+    c->nyears = ycol >= 0 ? c->dims[0].nlev : 1;
+    c->nst = S_FGT0 + c->nalpha;
+    if (c->fast) {
+        rc = fast_prepare(c, t, icol, wcol, marg, nt);
+        if (rc <= 0) goto fail; /* done (0) or an error */
+        /* too many groups for the streaming path: undo, take the general one */
+        if (c->pats)
+            for (size_t p = 0; p < c->npat; p++) {
+                free(c->pats[p].codes); free(c->pats[p].gyear); free(c->pats[p].order);
+                if (c->direct) free(c->direct[p]);
+            }
+        free(c->pats); free(c->direct); free(c->mult); free(c->totmask); free(c->goff);
+        c->pats = NULL; c->direct = NULL; c->mult = NULL; c->totmask = NULL; c->goff = NULL;
+        c->npat = 0;
+        memset(nt, 0, sizeof *nt);
+        c->fast = 0;
+        rc = 0;
+    }
     uint32_t *keep = malloc((N ? N : 1) * sizeof *keep);
     double *xk = malloc((N ? N : 1) * sizeof *xk);
     if (!keep || !xk) { free(keep); free(xk); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
@@ -1018,14 +1082,14 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
     for (size_t i = 0; i < N; i++) {
         double inc = num_at(I, i);
         if (!isfinite(inc)) { nt->bad_income++; continue; }
-        double e = inc / x[i];
+        double e = x ? inc / x[i] : inc;
         if (!isfinite(e)) { nt->bad_equiv++; continue; }
         if (Wc) {
             double w = num_at(Wc, i);
             if (!(w > 0 && isfinite(w))) { nt->bad_weight++; continue; }
         }
         int miss = 0;
-        for (size_t k = 0; k < nk && !miss; k++) miss = kc[k * N + i] < 0;
+        for (size_t k = 0; k < nk && !miss; k++) miss = key_code(&c->dims[k], i) < 0;
         if (miss) { nt->bad_key++; continue; }
         int m1 = 0, m2 = 0;
         if (scol >= 0) key_at(&t->cols[scol], i, &m1);
@@ -1051,7 +1115,7 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
         c->rows[k] = r;
         c->xs[k] = xk[perm[k]];
         c->ws[k] = Wc ? num_at(Wc, r) : 1.0;
-        c->ys[k] = ycol >= 0 ? kc[r] : 0;
+        c->ys[k] = ycol >= 0 ? key_code(&c->dims[0], r) : 0;
     }
     free(perm); free(keep); free(xk);
     c->nyears = ycol >= 0 ? c->dims[0].nlev : 1;
@@ -1093,7 +1157,7 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
             uint32_t r = c->rows[s];
             uint64_t key = 0;
             for (size_t k = 0; k < nk; k++)
-                if (!((tot >> k) & 1u)) key += (uint64_t)kc[k * N + r] * mult[k];
+                if (!((tot >> k) & 1u)) key += (uint64_t)key_code(&c->dims[k], r) * mult[k];
             int32_t g;
             if (direct) {
                 if (direct[key] < 0) { direct[key] = (int32_t)G; gkey[G++] = key; }
@@ -1250,11 +1314,573 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
     }
     c->nst = S_FGT0 + c->nalpha;
     free(x);
-    free(kc);
     return 0;
 fail:
     free(x);
-    free(kc);
+    return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * The streaming path, for the measures that need quantiles but no order
+ * (median, arpt, arpr, rmpg, qsr, fgt; no bootstrap, no equivalisation):
+ * no sort and no per-row arrays, only passes over the table's columns.
+ * A quantile is found by selection: pass A adds each row's weight to a
+ * histogram of buckets of its value (bucket 0: x <= 0; then the bit
+ * patterns of the positive values, which order like the values, cut into
+ * equal ranges), so the bucket where the rule is met is known with the
+ * weight below it; pass B collects that bucket's values, which are sorted
+ * and walked exactly as grp_quantiles walks the whole order (equal values
+ * one step; cumulative weights in long double; share = (double)C / (double)T).
+ * ---------------------------------------------------------------------- */
+static inline uint64_t pos_bits(double x)
+{
+    uint64_t u;
+    memcpy(&u, &x, sizeof u);
+    return u; /* x > 0: unsigned order of the bits is numeric order */
+}
+
+/* Buckets: 0 for x <= 0; for x > 0, 2^mb buckets per octave from 1/2 up
+ * (values below 1/2 share bucket 1, values of 2^62 and more the last one):
+ * a monotone map, so a bucket holds a range of values. */
+static inline size_t f_nb_bits(size_t G, size_t nkind)
+{
+    int mb = 8;
+    while (mb > 0 && G * nkind * ((size_t)64 << mb) > ((size_t)1 << 18)) mb--;
+    return (size_t)mb;
+}
+static inline size_t f_bucket(double x, unsigned mb, size_t nb)
+{
+    if (!(x > 0)) return 0;
+    int64_t b = (int64_t)(pos_bits(x) >> (52 - mb)) - ((int64_t)1022 << mb);
+    if (b < 0) b = 0;
+    if (b > (int64_t)nb - 2) b = (int64_t)nb - 2;
+    return 1 + (size_t)b;
+}
+
+/* Row i enters: finite income, valid weight, every key present. */
+static inline __attribute__((always_inline)) int f_row(const mctx *c, size_t i, double *x, double *w, int32_t *codes)
+{
+    double v = c->fI->type == ARMOEDE_TYPE_REAL ? c->fI->v.r[i] : num_at(c->fI, i);
+    if (!isfinite(v)) return 0;
+    double ww = !c->fW ? 1.0 : c->fW->type == ARMOEDE_TYPE_REAL ? c->fW->v.r[i] : num_at(c->fW, i);
+    if (!(ww > 0 && isfinite(ww))) return 0;
+    for (size_t k = 0; k < c->nk; k++)
+        if ((codes[k] = key_code(&c->dims[k], i)) < 0) return 0;
+    *x = v;
+    *w = ww;
+    return 1;
+}
+
+/* The groups of a row: one per pattern, numbered over all patterns. */
+static inline __attribute__((always_inline)) void f_groups(const mctx *c, const int32_t *codes, int32_t *g)
+{
+    for (size_t p = 0; p < c->npat; p++) {
+        uint64_t key = 0;
+        for (size_t k = 0; k < c->nk; k++)
+            if (!((c->totmask[p] >> k) & 1u)) key += (uint64_t)codes[k] * c->mult[p][k];
+        g[p] = (int32_t)c->goff[p] + c->direct[p][key];
+    }
+}
+
+typedef struct { double x, w; } xwpair;
+static int cmp_xwpair(const void *a, const void *b)
+{
+    double x = ((const xwpair *)a)->x, y = ((const xwpair *)b)->x;
+    return (x > y) - (x < y);
+}
+
+/* The quantile from the values of the bucket where the rule is met (sorted
+ * here), the weight below that bucket, the total T, and the smallest value
+ * above the bucket (+inf if none). */
+static double f_resolve(xwpair *v, size_t m, long double below, long double T, double p, int rule,
+                        double nextmin)
+{
+    if (!(T > 0) || m == 0) return NAN;
+    qsort(v, m, sizeof *v, cmp_xwpair);
+    size_t i = 0;
+    long double cum = below;
+    while (i < m) {
+        size_t k2 = i;
+        double val = v[i].x;
+        for (; k2 < m && v[k2].x == val; k2++) cum += v[k2].w;
+        double share = (double)cum / (double)T;
+        int take = rule == AM_Q_LAEKEN ? (p < 1.0 && share > p) : share >= p;
+        if (take) {
+            if (rule == AM_Q_EUROSTAT && share == p) {
+                double nx = k2 < m ? v[k2].x : nextmin;
+                return isinf(nx) && nx > 0 ? val : (double)(((long double)val + nx) / 2.0L);
+            }
+            return val;
+        }
+        i = k2;
+    }
+    return isinf(nextmin) ? v[m - 1].x : nextmin;
+}
+
+typedef struct { int poor; double p; } qtarget;
+
+/* Quantiles by selection. by_year: groups are the years (G = nyears), else
+ * every pattern's groups (G = Gall). A poor-only target counts the rows with
+ * x below thr[g] of their group g (< or <= as at_or_below). out[g * ntg + j]. */
+static int f_select(const mctx *c, int by_year, const double *thr, const qtarget *tg, size_t ntg,
+                    double *out, dd *prehist, dd *pretot)
+{
+    const armoede_measures_options *o = c->o;
+    int rule = (int)o->rule;
+    size_t G = by_year ? c->nyears : c->Gall, ng = by_year ? 1 : c->npat;
+    size_t nkind = 1;
+    for (size_t j = 0; j < ntg; j++) if (tg[j].poor) nkind = 2;
+    unsigned mb = (unsigned)f_nb_bits(G, nkind);
+    size_t nb = (size_t)64 << mb;
+    dd *hist = prehist ? prehist : calloc(nkind * G * nb, sizeof *hist);
+    dd *tot = pretot ? pretot : calloc(nkind * G, sizeof *tot);
+    size_t ne = G * ntg > 0 ? G * ntg : 1;
+    size_t *bstar = malloc(ne * sizeof *bstar);
+    long double *below = malloc(ne * sizeof *below);
+    double *nextmin = malloc(ne * sizeof *nextmin);
+    xwpair **cand = calloc(ne, sizeof *cand);
+    size_t *ncand = calloc(ne, sizeof *ncand), *capc = calloc(ne, sizeof *capc);
+    int rc = 0;
+    if (!hist || !tot || !bstar || !below || !nextmin || !cand || !ncand || !capc) {
+        rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+        goto out;
+    }
+    int32_t codes[17], g[64];
+    double x, w;
+#define F_BUCKET(x) f_bucket(x, mb, nb)
+#define F_GROUPS()                                                                                  \
+    do {                                                                                            \
+        if (by_year) g[0] = c->ycolp ? codes[0] : 0;                                                 \
+        else f_groups(c, codes, g);                                                                 \
+    } while (0)
+    /* pass A (done by the caller when it hands in the histogram) */
+    for (size_t i = 0; i < c->N && !prehist; i++) {
+        if (!f_row(c, i, &x, &w, codes)) continue;
+        F_GROUPS();
+        size_t b = F_BUCKET(x);
+        for (size_t a = 0; a < ng; a++) {
+            size_t gg = (size_t)g[a];
+            dd_add(&hist[gg * nb + b], w);
+            dd_add(&tot[gg], w);
+            if (nkind == 2 && (o->at_or_below ? x <= thr[gg] : x < thr[gg])) {
+                dd_add(&hist[(G + gg) * nb + b], w);
+                dd_add(&tot[G + gg], w);
+            }
+        }
+    }
+    /* the bucket where each rule is met */
+    for (size_t gg = 0; gg < G; gg++)
+        for (size_t j = 0; j < ntg; j++) {
+            size_t kk = (size_t)tg[j].poor;
+            const dd *h = hist + (kk * G + gg) * nb;
+            long double T = dd_val(tot[kk * G + gg]), cum = 0;
+            size_t e = gg * ntg + j, lastb = nb;
+            bstar[e] = nb; /* none */
+            nextmin[e] = INFINITY;
+            if (!(T > 0)) continue;
+            for (size_t b = 0; b < nb; b++) {
+                long double hb = dd_val(h[b]);
+                if (!(hb > 0)) continue;
+                double share = (double)(cum + hb) / (double)T;
+                int take = rule == AM_Q_LAEKEN ? (tg[j].p < 1.0 && share > tg[j].p) : share >= tg[j].p;
+                lastb = b;
+                if (take) { bstar[e] = b; below[e] = cum; break; }
+                cum += hb;
+            }
+            if (bstar[e] == nb) { bstar[e] = lastb; below[e] = cum - dd_val(h[lastb]); }
+        }
+    /* pass B */
+    for (size_t i = 0; i < c->N; i++) {
+        if (!f_row(c, i, &x, &w, codes)) continue;
+        F_GROUPS();
+        size_t b = F_BUCKET(x);
+        for (size_t a = 0; a < ng; a++) {
+            size_t gg = (size_t)g[a];
+            int pr = nkind == 2 && (o->at_or_below ? x <= thr[gg] : x < thr[gg]);
+            for (size_t j = 0; j < ntg; j++) {
+                size_t e = gg * ntg + j;
+                if (tg[j].poor && !pr) continue;
+                if (b == bstar[e]) {
+                    if (ncand[e] == capc[e]) {
+                        size_t nc = capc[e] ? 2 * capc[e] : 64;
+                        xwpair *np = realloc(cand[e], nc * sizeof *np);
+                        if (!np) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+                        cand[e] = np;
+                        capc[e] = nc;
+                    }
+                    cand[e][ncand[e]++] = (xwpair){x, w};
+                } else if (b > bstar[e] && bstar[e] < nb && x < nextmin[e])
+                    nextmin[e] = x;
+            }
+        }
+    }
+#undef F_BUCKET
+#undef F_GROUPS
+    /* resolve */
+    for (size_t gg = 0; gg < G; gg++)
+        for (size_t j = 0; j < ntg; j++) {
+            size_t e = gg * ntg + j, kk = (size_t)tg[j].poor;
+            out[e] = f_resolve(cand[e], ncand[e], below[e], dd_val(tot[kk * G + gg]), tg[j].p, rule, nextmin[e]);
+        }
+out:
+    if (cand)
+        for (size_t e = 0; e < G * ntg; e++) free(cand[e]);
+    free(cand); free(ncand); free(capc);
+    free(hist); free(tot); free(bstar); free(below); free(nextmin);
+    return rc;
+}
+
+/* Discover the groups and the value range (one pass). */
+static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, unsigned marg, mnotes *nt)
+{
+    const char *fn = "armoede_measures";
+    size_t nk = c->nk, N = t->nrows;
+    c->N = N;
+    c->fI = &t->cols[icol];
+    c->fW = wcol >= 0 ? &t->cols[wcol] : NULL;
+    size_t nmarg = 0;
+    for (size_t k = 0; k < nk; k++) nmarg += (marg >> k) & 1u;
+    c->npat = (size_t)1 << nmarg;
+    if (c->npat > 64) return 1;
+    c->pats = calloc(c->npat, sizeof *c->pats);
+    c->direct = calloc(c->npat, sizeof *c->direct);
+    c->mult = calloc(c->npat, sizeof *c->mult);
+    c->totmask = calloc(c->npat, sizeof *c->totmask);
+    c->goff = calloc(c->npat + 1, sizeof *c->goff);
+    c->gw = calloc(c->npat, sizeof *c->gw);
+    c->gn = calloc(c->npat, sizeof *c->gn);
+    uint64_t **gkeys = calloc(c->npat, sizeof *gkeys);
+    size_t *gcap = calloc(c->npat, sizeof *gcap);
+    int rc = 0;
+    if (!c->pats || !c->direct || !c->mult || !c->totmask || !c->goff || !gkeys || !gcap || !c->gw || !c->gn) {
+        rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+        goto out;
+    }
+    for (size_t pi = 0; pi < c->npat; pi++) {
+        unsigned tot = 0;
+        size_t bit = 0;
+        for (size_t k = 0; k < nk; k++)
+            if ((marg >> k) & 1u) { if ((pi >> bit) & 1u) tot |= 1u << k; bit++; }
+        c->totmask[pi] = tot;
+        uint64_t range = 1;
+        for (size_t k = 0; k < nk; k++) {
+            c->mult[pi][k] = range;
+            uint64_t l = ((tot >> k) & 1u) ? 1 : c->dims[k].nlev;
+            if (l == 0) l = 1;
+            if (range > (UINT64_C(1) << 22) / l) { rc = 1; goto out; } /* too many: the general path */
+            range *= l;
+        }
+        c->direct[pi] = malloc(range * sizeof **c->direct);
+        if (!c->direct[pi]) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
+        for (uint64_t r = 0; r < range; r++) c->direct[pi][r] = -1;
+    }
+    int32_t codes[17];
+    double x, w;
+    size_t n = 0;
+    const am_col *I = c->fI, *W = c->fW;
+    /* the years' histogram for the thresholds, in the same pass */
+    unsigned m = c->measures;
+    int need_t = (m & (ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR | ARMOEDE_MEASURE_RMPG)) ||
+                 ((m & ARMOEDE_MEASURE_FGT) && c->o->fgt_line == ARMOEDE_LINE_ARPT);
+    unsigned mb = (unsigned)f_nb_bits(c->nyears, 1);
+    size_t nb = (size_t)64 << mb;
+    if (need_t) {
+        c->yhist = calloc(c->nyears * nb, sizeof *c->yhist);
+        c->ytot = calloc(c->nyears, sizeof *c->ytot);
+        if (!c->yhist || !c->ytot) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
+    }
+    for (size_t i = 0; i < N; i++) {
+        if (!f_row(c, i, &x, &w, codes)) {
+            /* which rule left it out, for the notes */
+            double v = num_at(I, i);
+            if (!isfinite(v)) { nt->bad_income++; continue; }
+            double ww = W ? num_at(W, i) : 1.0;
+            if (!(ww > 0 && isfinite(ww))) { nt->bad_weight++; continue; }
+            nt->bad_key++;
+            continue;
+        }
+        n++;
+        if (need_t) {
+            size_t y = c->ycolp ? (size_t)codes[0] : 0;
+            dd_add(&c->yhist[y * nb + f_bucket(x, mb, nb)], w);
+            dd_add(&c->ytot[y], w);
+        }
+        for (size_t pi = 0; pi < c->npat; pi++) {
+            uint64_t key = 0;
+            for (size_t k = 0; k < nk; k++)
+                if (!((c->totmask[pi] >> k) & 1u)) key += (uint64_t)codes[k] * c->mult[pi][k];
+            if (c->direct[pi][key] < 0) {
+                pattern *P = &c->pats[pi];
+                if (P->G == gcap[pi]) {
+                    size_t nc = gcap[pi] ? 2 * gcap[pi] : 16;
+                    uint64_t *ng = realloc(gkeys[pi], nc * sizeof *ng);
+                    if (ng) gkeys[pi] = ng;
+                    dd *nw = realloc(c->gw[pi], nc * sizeof *nw);
+                    if (nw) c->gw[pi] = nw;
+                    double *nn = realloc(c->gn[pi], nc * sizeof *nn);
+                    if (nn) c->gn[pi] = nn;
+                    if (!ng || !nw || !nn) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
+                    gcap[pi] = nc;
+                }
+                gkeys[pi][P->G] = key;
+                c->gw[pi][P->G] = (dd){0, 0};
+                c->gn[pi][P->G] = 0;
+                c->direct[pi][key] = (int32_t)P->G++;
+            }
+            int32_t g = c->direct[pi][key];
+            dd_add(&c->gw[pi][g], w);
+            c->gn[pi][g] += 1;
+        }
+    }
+    c->n = n;
+    for (size_t pi = 0; pi < c->npat; pi++) {
+        pattern *P = &c->pats[pi];
+        size_t G = P->G;
+        c->goff[pi + 1] = c->goff[pi] + G;
+        P->codes = malloc((G ? G : 1) * (nk ? nk : 1) * sizeof *P->codes);
+        P->gyear = malloc((G ? G : 1) * sizeof *P->gyear);
+        P->order = malloc((G ? G : 1) * sizeof *P->order);
+        if (!P->codes || !P->gyear || !P->order) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
+        for (size_t g = 0; g < G; g++) {
+            uint64_t key = gkeys[pi][g];
+            for (size_t k = nk; k-- > 0;) {
+                if ((c->totmask[pi] >> k) & 1u) { P->codes[g * nk + k] = -2; continue; }
+                P->codes[g * nk + k] = (int32_t)(key / c->mult[pi][k]);
+                key %= c->mult[pi][k];
+            }
+            P->gyear[g] = c->ycolp ? P->codes[g * nk] : 0;
+            P->order[g] = g;
+        }
+        g_sort_codes = P->codes;
+        g_sort_nk = nk;
+        if (nk) qsort(P->order, G, sizeof *P->order, cmp_group);
+    }
+    c->Gall = c->goff[c->npat];
+out:
+    if (gkeys)
+        for (size_t pi = 0; pi < c->npat; pi++) free(gkeys[pi]);
+    free(gkeys);
+    free(gcap);
+    return rc;
+}
+
+/* arpt and arpr against the year's threshold in two passes: fast_prepare
+ * made the years' histogram; this pass collects the median's bucket and,
+ * since the threshold t = p x median lies between p x the bounds of that
+ * bucket, adds up the rows surely below t and keeps the few rows between
+ * those bounds, which are tested once t is known. */
+static inline double bits_double(uint64_t u)
+{
+    double x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+static int fast_arpr2(mctx *c, double **st)
+{
+    const armoede_measures_options *o = c->o;
+    size_t Y = c->nyears, G = c->Gall, ns = c->nst;
+    unsigned mb = (unsigned)f_nb_bits(Y, 1);
+    size_t nb = (size_t)64 << mb;
+    int rule = (int)o->rule;
+    size_t *bs = malloc(Y * sizeof *bs), *ncand = calloc(Y, sizeof *ncand), *capc = calloc(Y, sizeof *capc);
+    long double *below = malloc(Y * sizeof *below);
+    double *tlo = malloc(Y * sizeof *tlo), *thi = malloc(Y * sizeof *thi), *nextmin = malloc(Y * sizeof *nextmin);
+    double *ty = malloc(Y * sizeof *ty), *pn = calloc(G ? G : 1, sizeof *pn);
+    dd *pw = calloc(G ? G : 1, sizeof *pw);
+    xwpair **cand = calloc(Y, sizeof *cand);
+    uint32_t *tc = NULL;
+    size_t ntc = 0, captc = 0;
+    int rc = 0;
+    if (!bs || !ncand || !capc || !below || !tlo || !thi || !nextmin || !ty || !pn || !pw || !cand) {
+        rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+        goto out;
+    }
+    for (size_t y = 0; y < Y; y++) {
+        const dd *h = c->yhist + y * nb;
+        long double T = dd_val(c->ytot[y]), cum = 0;
+        size_t lastb = nb;
+        bs[y] = nb;
+        below[y] = 0;
+        nextmin[y] = INFINITY;
+        tlo[y] = INFINITY; /* no rows: nothing surely poor, nothing kept */
+        thi[y] = -INFINITY;
+        if (!(T > 0)) continue;
+        for (size_t b = 0; b < nb; b++) {
+            long double hb = dd_val(h[b]);
+            if (!(hb > 0)) continue;
+            double share = (double)(cum + hb) / (double)T;
+            lastb = b;
+            if (rule == AM_Q_LAEKEN ? share > 0.5 : share >= 0.5) { bs[y] = b; below[y] = cum; break; }
+            cum += hb;
+        }
+        if (bs[y] == nb) { bs[y] = lastb; below[y] = cum - dd_val(h[lastb]); }
+        size_t b = bs[y];
+        double lo, hi;
+        if (b == 0) { lo = -INFINITY; hi = 0; }
+        else {
+            uint64_t k = (uint64_t)(b - 1) + ((uint64_t)1022 << mb);
+            lo = b == 1 ? 0 : bits_double(k << (52 - mb));
+            hi = b == nb - 1 ? INFINITY : bits_double((k + 1) << (52 - mb));
+        }
+        tlo[y] = o->p * lo;
+        thi[y] = o->p * hi;
+    }
+    int32_t codes[17], g[64];
+    double x, w;
+    for (size_t i = 0; i < c->N; i++) {
+        if (!f_row(c, i, &x, &w, codes)) continue;
+        size_t y = c->ycolp ? (size_t)codes[0] : 0;
+        size_t b = f_bucket(x, mb, nb);
+        if (b == bs[y]) {
+            if (ncand[y] == capc[y]) {
+                size_t nc = capc[y] ? 2 * capc[y] : 1024;
+                xwpair *np = realloc(cand[y], nc * sizeof *np);
+                if (!np) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+                cand[y] = np;
+                capc[y] = nc;
+            }
+            cand[y][ncand[y]++] = (xwpair){x, w};
+        } else if (b > bs[y] && x < nextmin[y])
+            nextmin[y] = x;
+        if (x < tlo[y]) {
+            f_groups(c, codes, g);
+            for (size_t p = 0; p < c->npat; p++) { dd_add(&pw[g[p]], w); pn[g[p]] += 1; }
+        } else if (x <= thi[y]) {
+            if (ntc == captc) {
+                size_t nc = captc ? 2 * captc : 1024;
+                uint32_t *np = realloc(tc, nc * sizeof *np);
+                if (!np) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+                tc = np;
+                captc = nc;
+            }
+            tc[ntc++] = (uint32_t)i;
+        }
+    }
+    for (size_t y = 0; y < Y; y++)
+        ty[y] = o->p * f_resolve(cand[y], ncand[y], below[y], dd_val(c->ytot[y]), 0.5, rule, nextmin[y]);
+    for (size_t k = 0; k < ntc; k++) {
+        if (!f_row(c, tc[k], &x, &w, codes)) continue;
+        double t = ty[c->ycolp ? (size_t)codes[0] : 0];
+        if (!(o->at_or_below ? x <= t : x < t)) continue;
+        f_groups(c, codes, g);
+        for (size_t p = 0; p < c->npat; p++) { dd_add(&pw[g[p]], w); pn[g[p]] += 1; }
+    }
+    for (size_t p = 0; p < c->npat; p++)
+        for (size_t gi = 0; gi < c->pats[p].G; gi++) {
+            double *S = st[p] + gi * ns;
+            size_t gg = c->goff[p] + gi;
+            for (size_t k = 0; k < ns; k++) S[k] = 0;
+            S[S_MED] = S[S_MPOOR] = S[S_Q20] = S[S_Q80] = S[S_GINI] = NAN;
+            S[S_W] = (double)dd_val(c->gw[p][gi]);
+            S[S_N] = c->gn[p][gi];
+            S[S_T] = ty[c->pats[p].gyear[gi]];
+            S[S_PW] = (double)dd_val(pw[gg]);
+            S[S_PN] = pn[gg];
+        }
+out:
+    if (cand)
+        for (size_t y = 0; y < Y; y++) free(cand[y]);
+    free(cand); free(bs); free(ncand); free(capc); free(below); free(tlo); free(thi); free(nextmin);
+    free(ty); free(pn); free(pw); free(tc);
+    return rc;
+}
+
+/* The statistics of every group (layout as compute()). */
+static int fast_compute(mctx *c, double **st)
+{
+    const armoede_measures_options *o = c->o;
+    unsigned m = c->measures;
+    if (!o->domain_threshold && !(m & ~(ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR)) && c->yhist)
+        return fast_arpr2(c, st);
+    size_t ns = c->nst, G = c->Gall;
+    int need_t = (m & (ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR | ARMOEDE_MEASURE_RMPG)) ||
+                 ((m & ARMOEDE_MEASURE_FGT) && o->fgt_line == ARMOEDE_LINE_ARPT);
+    double *tyear = malloc((c->nyears ? c->nyears : 1) * sizeof *tyear);
+    double *T = malloc((G ? G : 1) * sizeof *T), *q = malloc((G ? G : 1) * 3 * sizeof *q);
+    double *S = calloc((G ? G : 1) * ns, sizeof *S);
+    size_t na = c->nalpha;
+    dd *acc = calloc((G ? G : 1) * (5 + na), sizeof *acc);
+    int rc = 0;
+    if (!tyear || !T || !q || !S || !acc) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+    for (size_t g = 0; g < G; g++) {
+        double *s = S + g * ns;
+        s[S_MED] = s[S_T] = s[S_MPOOR] = s[S_Q20] = s[S_Q80] = s[S_GINI] = NAN;
+    }
+    const qtarget half = {0, 0.5};
+    if (need_t) {
+        dd *h = c->yhist, *tt = c->ytot;
+        c->yhist = c->ytot = NULL; /* f_select frees them */
+        if ((rc = f_select(c, 1, NULL, &half, 1, tyear, h, tt))) goto out;
+        for (size_t y = 0; y < c->nyears; y++) tyear[y] *= o->p;
+    }
+    if ((m & ARMOEDE_MEASURE_MEDIAN) || (need_t && o->domain_threshold)) {
+        if ((rc = f_select(c, 0, NULL, &half, 1, q, NULL, NULL))) goto out;
+        for (size_t g = 0; g < G; g++) S[g * ns + S_MED] = q[g];
+    }
+    for (size_t p = 0; p < c->npat; p++)
+        for (size_t g = 0; g < c->pats[p].G; g++) {
+            size_t gg = c->goff[p] + g;
+            T[gg] = !need_t ? NAN : o->domain_threshold ? o->p * S[gg * ns + S_MED] : tyear[c->pats[p].gyear[g]];
+            S[gg * ns + S_T] = T[gg];
+        }
+    if (m & (ARMOEDE_MEASURE_QSR | ARMOEDE_MEASURE_RMPG)) {
+        qtarget tg[3];
+        size_t ntg = 0;
+        if (m & ARMOEDE_MEASURE_QSR) { tg[ntg++] = (qtarget){0, 0.2}; tg[ntg++] = (qtarget){0, 0.8}; }
+        if (m & ARMOEDE_MEASURE_RMPG) tg[ntg++] = (qtarget){1, 0.5};
+        if ((rc = f_select(c, 0, T, tg, ntg, q, NULL, NULL))) goto out;
+        for (size_t g = 0; g < G; g++) {
+            size_t j = 0;
+            if (m & ARMOEDE_MEASURE_QSR) { S[g * ns + S_Q20] = q[g * ntg]; S[g * ns + S_Q80] = q[g * ntg + 1]; j = 2; }
+            if (m & ARMOEDE_MEASURE_RMPG) S[g * ns + S_MPOOR] = q[g * ntg + j];
+        }
+    }
+    /* the sums: weight, persons, poor, quintile shares, FGT */
+    int32_t codes[17], gr[64];
+    double x, w;
+    int fgt = (m & ARMOEDE_MEASURE_FGT) != 0, qsr = (m & ARMOEDE_MEASURE_QSR) != 0;
+    for (size_t i = 0; i < c->N; i++) {
+        if (!f_row(c, i, &x, &w, codes)) continue;
+        f_groups(c, codes, gr);
+        for (size_t p = 0; p < c->npat; p++) {
+            size_t g = (size_t)gr[p];
+            double *s = S + g * ns;
+            dd *a = acc + g * (5 + na);
+            dd_add(&a[0], w);
+            s[S_N] += 1;
+            double t = T[g];
+            if (o->at_or_below ? x <= t : x < t) { dd_add(&a[1], w); s[S_PN] += 1; }
+            if (qsr) {
+                if (x <= s[S_Q20]) dd_add(&a[2], w * x);
+                if (x > s[S_Q80]) dd_add(&a[3], w * x);
+            }
+            if (fgt) {
+                double z = o->fgt_line == ARMOEDE_LINE_FIXED ? o->fgt_value : t;
+                s[S_FN] += 1;
+                dd_add(&a[4], w);
+                if (o->at_or_below ? x <= z : x < z) {
+                    double gap = (z - x) / z;
+                    s[S_FPN] += 1;
+                    for (size_t k = 0; k < na; k++) dd_add(&a[5 + k], w * (c->alpha[k] == 0 ? 1.0 : pow(gap, c->alpha[k])));
+                }
+            }
+        }
+    }
+    for (size_t g = 0; g < G; g++) {
+        double *s = S + g * ns;
+        const dd *a = acc + g * (5 + na);
+        s[S_W] = (double)dd_val(a[0]);
+        s[S_PW] = (double)dd_val(a[1]);
+        s[S_S20] = (double)dd_val(a[2]);
+        s[S_S80] = (double)dd_val(a[3]);
+        s[S_FW] = (double)dd_val(a[4]);
+        for (size_t k = 0; k < na; k++) s[S_FGT0 + k] = (double)dd_val(a[5 + k]);
+    }
+    for (size_t p = 0; p < c->npat; p++)
+        memcpy(st[p], S + c->goff[p] * ns, c->pats[p].G * ns * sizeof *S);
+out:
+    free(tyear); free(T); free(q); free(S); free(acc);
     return rc;
 }
 
@@ -1356,17 +1982,29 @@ int armoede_measures(const armoede_table *t, const armoede_measures_options *opt
     armoede_result *r = NULL;
     double **st = NULL, *wpoor = NULL, *reps = NULL;
     unsigned char *poor = NULL;
+    {
+        /* the streaming path when nothing needs the order of the incomes */
+        unsigned ms = o->measures ? o->measures : ARMOEDE_MEASURE_DEFAULT;
+        c.fast = !(ms & (ARMOEDE_MEASURE_GINI | ARMOEDE_MEASURE_PERSISTENT_ARPR)) && o->bootstrap == 0 &&
+                 o->rule != ARMOEDE_QUANTILE_LINEAR && !o->equivalise && !o->strata && !o->cluster &&
+                 !((ms & ARMOEDE_MEASURE_FGT) && o->fgt_line == ARMOEDE_LINE_NORM);
+    }
     if ((rc = setup(&c, t, o, &nt))) goto done;
-    st = calloc(c.npat, sizeof *st);
-    wpoor = malloc((c.n ? c.n : 1) * sizeof *wpoor);
-    poor = malloc(c.n ? c.n : 1);
-    if (!st || !wpoor || !poor) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto done; }
+    st = calloc(c.npat ? c.npat : 1, sizeof *st);
+    if (!st) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto done; }
     for (size_t p = 0; p < c.npat; p++)
         if (!(st[p] = malloc((c.pats[p].G ? c.pats[p].G : 1) * c.nst * sizeof **st))) {
             rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
             goto done;
         }
-    if ((rc = compute(&c, c.ws, st, wpoor, poor))) goto done;
+    if (c.fast) {
+        if ((rc = fast_compute(&c, st))) goto done;
+    } else {
+        wpoor = malloc((c.n ? c.n : 1) * sizeof *wpoor);
+        poor = malloc(c.n ? c.n : 1);
+        if (!wpoor || !poor) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto done; }
+        if ((rc = compute(&c, c.ws, st, wpoor, poor))) goto done;
+    }
     /* the cells */
     size_t maxc = 0;
     for (size_t p = 0; p < c.npat; p++) maxc += c.pats[p].G;

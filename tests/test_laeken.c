@@ -120,11 +120,11 @@ static double ours(const armoede_result *r, const char *ind, const char *by, con
         }                                                                                  \
     } while (0)
 
-static armoede_result *run(const char *by, int domain)
+static armoede_result *run_m(const char *by, int domain, unsigned measures)
 {
     assert_int_equal(armoede_table_set_role(g_data, ARMOEDE_ROLE_INCOME, "eqIncome"), ARMOEDE_OK);
     armoede_measures_options o = ARMOEDE_MEASURES_OPTIONS_INIT;
-    o.measures = ARMOEDE_MEASURE_DEFAULT | ARMOEDE_MEASURE_MEDIAN;
+    o.measures = measures;
     const char *b[1] = {by};
     if (by) {
         o.by = b;
@@ -138,6 +138,12 @@ static armoede_result *run(const char *by, int domain)
     if (rc) print_error("%s\n", armoede_last_error());
     assert_int_equal(rc, ARMOEDE_OK);
     return r;
+}
+
+/* With the Gini: the sorted path. */
+static armoede_result *run(const char *by, int domain)
+{
+    return run_m(by, domain, ARMOEDE_MEASURE_DEFAULT | ARMOEDE_MEASURE_MEDIAN);
 }
 
 static void check_breakdown(const char *by)
@@ -162,6 +168,43 @@ static void check_breakdown(const char *by)
         assert_rel(ours(r, "arpt", by, g), fig("arpt", "", ""));
     }
     armoede_result_free(r);
+}
+
+/* Without the Gini: the streaming paths (arpt + arpr alone take the
+ * two-pass one). */
+static void check_streaming(const char *by)
+{
+    assert_int_equal(armoede_table_set_role(g_data, ARMOEDE_ROLE_WEIGHT, "rb050"), ARMOEDE_OK);
+    armoede_result *r = run_m(by, 0, ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR);
+    armoede_result *q = run_m(by, 0, ARMOEDE_MEASURE_MEDIAN | ARMOEDE_MEASURE_QSR | ARMOEDE_MEASURE_RMPG);
+    assert_rel(ours(r, "arpt", NULL, NULL), fig("arpt", "", ""));
+    assert_rel(100 * ours(r, "arpr", NULL, NULL), fig("arpr", "", ""));
+    assert_rel(ours(q, "median", NULL, NULL), fig("median", "", ""));
+    assert_rel(ours(q, "qsr", NULL, NULL), fig("qsr", "", ""));
+    assert_rel(100 * ours(q, "rmpg", NULL, NULL), fig("rmpg", "", ""));
+    size_t nl = armoede_table_nlevels(g_data, by);
+    for (size_t l = 0; l < nl; l++) {
+        const char *g = armoede_table_level(g_data, by, (int32_t)l);
+        assert_rel(100 * ours(r, "arpr", by, g), fig("arpr", by, g));
+        assert_rel(ours(q, "qsr", by, g), fig("qsr", by, g));
+        assert_rel(100 * ours(q, "rmpg", by, g), fig("rmpg", by, g));
+    }
+    armoede_result_free(r);
+    armoede_result_free(q);
+    r = run_m(by, 1, ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR);
+    if (strcmp(by, "db040") == 0)
+        for (size_t l = 0; l < nl; l++) {
+            const char *g = armoede_table_level(g_data, by, (int32_t)l);
+            assert_rel(100 * ours(r, "arpr", by, g), fig("arpr_domain", by, g));
+        }
+    armoede_result_free(r);
+}
+
+static void test_streaming(void **state)
+{
+    (void)state;
+    check_streaming("db040");
+    check_streaming("rb090");
 }
 
 static void test_by_region(void **state)
@@ -231,7 +274,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_by_region),        cmocka_unit_test(test_by_sex),
         cmocka_unit_test(test_domain_threshold), cmocka_unit_test(test_unweighted),
-        cmocka_unit_test(test_quantiles),
+        cmocka_unit_test(test_quantiles),        cmocka_unit_test(test_streaming),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
