@@ -278,25 +278,41 @@ ARMOEDE_API int armoede_reach(const armoede_table *t, const armoede_process_opti
                               armoede_result **out);
 
 /** Input (INPUT 1-3). t: spending records (year + month or a date, line,
- *  optional activity and source, amount). Per year and line / activity
- *  (keys "year", "line", "activity", "source"; "Total" margins):
- *  "realised" (sum), and with a plan: "budget", "execution" (realised /
- *  budget). For the year of the reference day, with m = months elapsed
- *  (the reference day's month when it is the month's last day, else the
- *  month before; at least 1): "ytd_vs_pro_rata" (realised in months 1..m /
- *  (budget x m / 12)), "forecast_run_rate" (realised 1..m x 12 / m),
- *  "forecast_seasonal" (realised 1..m / s, s = the share of the full-year
- *  amount spent in months 1..m over the earlier complete years of the same
- *  line/activity, pooled: sum of their months 1..m / sum of their years;
- *  not reported without an earlier year or with s <= 0), each with
- *  reference = budget, and "projected_over_spend" (forecast - budget, per
- *  method; unit "euro") and "over_spend_flag" (1 over, -1 under, 0 within
- *  margin x budget). With a mapping that has an activity column and the
- *  reach table (reach may be NULL): "cost_per_unit" = realised of the
- *  activity in a year / households (else persons) reached that year by its
- *  interventions. Rule: negative amounts (corrections) are kept and net
- *  against the line's spending; their number and sum are in a note (EDATA
- *  when strict). A month outside 1..12 is EDATA naming the row. */
+ *  optional activity and source, amount; unit opts->money_unit). Keys
+ *  "year", "line", "activity", "source", with "Total" margins over activity
+ *  and line. The reference day (default: the last day of the latest month
+ *  with spending) fixes the reference year and m = the months elapsed (its
+ *  month when it is the month's last day, else the month before; at least
+ *  1). Rows per year and line/activity:
+ *   "realised" = sum of amounts ("realised_ytd" in the reference year when
+ *   m < 12), reference = budget; per source (line and activity NULL) too;
+ *   with a plan (columns year, line, activity, budget; a missing budget is
+ *   "pm" and skipped): "budget", and for years up to the reference year
+ *   "execution" (= realised / budget; "execution_ytd" when m < 12; unit
+ *   "share").
+ *  For the reference year: "ytd_vs_pro_rata" = realised in months 1..m /
+ *  (budget x m / 12); "forecast_run_rate" = realised 1..m x 12 / m;
+ *  "forecast_seasonal" = realised 1..m / s, s = the share of the full-year
+ *  amount spent in months 1..m in the earlier years of the same
+ *  line/activity, pooled (sum of their months 1..m / sum of their years;
+ *  not reported without an earlier year or with s <= 0); both with
+ *  numerator = ytd and reference = budget; and per method ("_run_rate",
+ *  "_seasonal") "projected_over_spend_*" = forecast - budget and
+ *  "over_spend_flag_*" = 1 over, -1 under, 0 within margin x budget (unit
+ *  "flag").
+ *  Efficiency: with opts->mapping holding an activity column and reach (a
+ *  participation table as for armoede_reach, household_id or person_id
+ *  set; may be NULL): "cost_per_unit" (unit "<money unit> per household" or
+ *  "per person") = realised of the activity in a year (through month m in
+ *  the reference year) / distinct households (else persons) reached that
+ *  year by its interventions; denominator_n = those units.
+ *  Sums are compensated (Neumaier). Rule: negative amounts (corrections)
+ *  are kept and net against their line; their number and sum are in a
+ *  note (EDATA naming file, line, column and value when strict). Rows
+ *  missing period, line, activity (when there is such a column) or amount
+ *  are left out (counted). A month outside 1..12 or a year outside
+ *  1900..9999 is EDATA naming the row. Money rows carry no unweighted
+ *  counts (disclosure control leaves them alone). */
 ARMOEDE_API int armoede_budget(const armoede_table *t, const armoede_table *reach,
                                const armoede_process_options *opts, armoede_result **out);
 

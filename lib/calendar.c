@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 
 /* Shared with lib/process.c (declared there too). */
 #define AM_MAX_HOLIDAYS 12
@@ -157,6 +158,54 @@ int64_t am_working_days(int64_t a, int64_t b)
         int nh = am_holidays(y, h);
         for (int i = 0; i < nh; i++)
             if (h[i].day > a && h[i].day <= b && am_weekday(h[i].day) < 5) n--;
+    }
+    return n;
+}
+
+/* A cache of the weekday holidays of years y0..y1, for counting working days
+ * of many intervals without recomputing Easter (am_working_days_c). */
+typedef struct {
+    int y0, ny;
+    int64_t *days;
+} am_hcache;
+AM_HIDDEN int am_hcache_init(am_hcache *c, int y0, int y1);
+AM_HIDDEN void am_hcache_free(am_hcache *c);
+AM_HIDDEN int64_t am_working_days_c(const am_hcache *c, int64_t a, int64_t b);
+
+int am_hcache_init(am_hcache *c, int y0, int y1)
+{
+    c->y0 = y0;
+    c->ny = y1 - y0 + 1;
+    c->days = malloc((size_t)c->ny * AM_MAX_HOLIDAYS * sizeof *c->days);
+    if (!c->days) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+    for (int y = y0; y <= y1; y++) {
+        am_holiday h[AM_MAX_HOLIDAYS];
+        int n = am_holidays(y, h), k = 0;
+        int64_t *d = c->days + (size_t)(y - y0) * AM_MAX_HOLIDAYS;
+        for (int i = 0; i < n; i++)
+            if (am_weekday(h[i].day) < 5) d[k++] = h[i].day;
+        while (k < AM_MAX_HOLIDAYS) d[k++] = INT64_MAX;
+    }
+    return 0;
+}
+
+void am_hcache_free(am_hcache *c)
+{
+    free(c->days);
+    c->days = NULL;
+    c->ny = 0;
+}
+
+int64_t am_working_days_c(const am_hcache *c, int64_t a, int64_t b)
+{
+    if (b <= a) return 0;
+    int ya = year_of(a + 1), yb = year_of(b);
+    if (!c || !c->days || ya < c->y0 || yb >= c->y0 + c->ny) return am_working_days(a, b);
+    int64_t n = weekdays_upto(b) - weekdays_upto(a);
+    for (int y = ya; y <= yb; y++) {
+        const int64_t *d = c->days + (size_t)(y - c->y0) * AM_MAX_HOLIDAYS;
+        for (int i = 0; i < AM_MAX_HOLIDAYS && d[i] <= b; i++)
+            if (d[i] > a) n--;
     }
     return n;
 }

@@ -15,6 +15,13 @@
 /* ---- from lib/calendar.c ---- */
 AM_HIDDEN int am_is_working_day(int64_t day);
 AM_HIDDEN int64_t am_working_days(int64_t a, int64_t b);
+typedef struct {
+    int y0, ny;
+    int64_t *days;  /* per year 12 slots: the weekday holidays, sorted; INT64_MAX fills */
+} am_hcache;
+AM_HIDDEN int am_hcache_init(am_hcache *c, int y0, int y1);
+AM_HIDDEN void am_hcache_free(am_hcache *c);
+AM_HIDDEN int64_t am_working_days_c(const am_hcache *c, int64_t a, int64_t b);
 AM_HIDDEN int am_term_end(int64_t start, int n, int unit, int atw, int64_t *end);
 
 #define CAL_LO (-7670)   /* 1949-01-01 */
@@ -282,12 +289,6 @@ static armoede_result *new_result(const armoede_process_options *o, const char *
     return r;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* mean, median, p90 of x[0..n) (n > 0); x is reordered. */
 static int stats3(double *x, size_t n, double *sum, double *med, double *p90)
 {
@@ -295,7 +296,7 @@ static int stats3(double *x, size_t n, double *sum, double *med, double *p90)
     int rc = am_quantiles(x, NULL, n, p, 2, AM_Q_LINEAR, q);
     if (rc) return rc;
     double s = 0;
-    qsort(x, n, sizeof *x, cmp_double); /* a fixed order: sums identical however rows came */
+    /* whole days: the sum is exact (below 2^53) in any order */
     for (size_t i = 0; i < n; i++) s += x[i];
     *sum = s;
     *med = q[0];
@@ -365,6 +366,8 @@ int armoede_lead_times(const armoede_table *t, const armoede_process_options *op
     armoede_result *r = NULL;
     grp g;
     memset(&g, 0, sizeof g);
+    am_hcache hc;
+    memset(&hc, 0, sizeof hc);
     if (!from || !to || !cf || !ct || !cal || !wd) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); goto done; }
     if (o.n_intervals) {
         for (size_t k = 0; k < ni; k++) { from[k] = o.interval_from[k]; to[k] = o.interval_to[k]; }
@@ -379,6 +382,25 @@ int armoede_lead_times(const armoede_table *t, const armoede_process_options *op
     if (rc) goto done;
     if ((rc = grp_init(&g, t, &o, NULL, 0, fn))) goto done;
     if ((rc = grp_all(&g, t->nrows))) goto done;
+    {
+        const am_col *all[64];
+        size_t na = 0;
+        for (size_t k = 0; k < ni && na + 2 <= 64; k++) { all[na++] = cf[k]; all[na++] = ct[k]; }
+        int64_t lo = INT64_MAX, hi = INT64_MIN;
+        for (size_t k = 0; k < na; k++)
+            for (size_t i = 0; i < t->nrows; i++) {
+                int64_t v = am_ival(all[k], i);
+                if (v == ARMOEDE_NA_INT || v < CAL_LO || v > CAL_HI) continue;
+                if (v < lo) lo = v;
+                if (v > hi) hi = v;
+            }
+        if (lo <= hi) {
+            int y0, y1, mm, dd;
+            am_civil_from_days(lo, &y0, &mm, &dd);
+            am_civil_from_days(hi, &y1, &mm, &dd);
+            if ((rc = am_hcache_init(&hc, y0, y1))) goto done;
+        }
+    }
     static const char *const extra[] = {"interval"};
     r = new_result(&o, extra, 1);
     if (!r) { rc = ARMOEDE_ENOMEM; goto done; }
@@ -420,7 +442,7 @@ int armoede_lead_times(const armoede_table *t, const armoede_process_options *op
                 int64_t a = am_ival(cf[k], i), b = am_ival(ct[k], i);
                 if (a == ARMOEDE_NA_INT || b == ARMOEDE_NA_INT || b < a) continue;
                 cal[n] = (double)(b - a);
-                wd[n] = (double)am_working_days(a, b);
+                wd[n] = (double)am_working_days_c(&hc, a, b);
                 n++;
             }
             if (!n) continue;
@@ -433,6 +455,7 @@ int armoede_lead_times(const armoede_table *t, const armoede_process_options *op
     }
 done:
     grp_free(&g);
+    am_hcache_free(&hc);
     free(from);
     free(to);
     free(cf);
@@ -608,7 +631,7 @@ int armoede_open_cases(const armoede_table *t, const armoede_process_options *op
     if ((rc = need_col(t, o.events[0], K_DATE, fn, &cr)) ||
         (rc = need_col(t, o.events[o.n_events - 1], K_DATE, fn, &cc)))
         return rc;
-    int64_t one_ref;
+    int64_t one_ref = 0;
     const int32_t *refs = o.reference_days;
     size_t nref = o.n_reference_days;
     if (!refs) {
