@@ -111,6 +111,33 @@ static void test_whole_sample(void **state)
     assert_true(has_note(r, "rows left out: 1 (answer in the exclude list"));
     assert_true(has_note(r, "2 strata, 5 PSUs"));
     armoede_result_free(r);
+    /* the weight role stands in for a weight column; df = infinity: normal quantiles */
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_WEIGHT, "weight"), 0);
+    o.weight = NULL;
+    o.df = INFINITY;
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_SE), se, 1e-15);
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_LOW), 7.0 / 11 - 1.959963984540054 * se, 1e-12);
+    assert_true(has_note(r, "normal quantiles"));
+    armoede_result_free(r);
+    /* df given: t with 10 degrees of freedom, 2.2281388519862739 (R qt) */
+    o.df = 10;
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_close(val(r, 0, ARMOEDE_FIELD_CI_HIGH), 7.0 / 11 + 2.2281388519862739 * se, 1e-12);
+    armoede_result_free(r);
+    /* no design columns at all: weight 1, each row its own PSU, one stratum (9 PSUs) */
+    o = opts();
+    o.weight = NULL;
+    o.stratum = NULL;
+    o.cluster = NULL;
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_WEIGHT, NULL), 0);
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    /* valid answers: rows 1-6 and 8 (weight 1 now), yes: 1, 3, 5, 8, so p = 4/7; z_i = (y_i - p)/7,
+     * sum_j (Z_j - Zbar)^2 over all 9 PSUs (rows 7 and 9 give Z = 0, Zbar = 0) = 7 p(1-p)/49,
+     * x 9/8: V = 9/8 x (12/49)/7 */
+    assert_close(val(r, 0, ARMOEDE_FIELD_ESTIMATE), 4.0 / 7, 1e-15);
+    assert_close(val(r, 0, ARMOEDE_FIELD_SE), sqrt(9.0 / 8 * 12.0 / 49 / 7), 1e-15);
+    armoede_result_free(r);
     armoede_table_free(t);
 }
 
