@@ -45,7 +45,8 @@
  *    ADJUST: it contributes f_h Z_h1^2 (centred at 0, the mean of the
  *    score); AVERAGE: it is left out and V is multiplied by (strata of the
  *    cell) / (strata of the cell that are not lonely), counting strata with
- *    at least one row in S. The number of lonely strata and the rule are reported in a note.
+ *    at least one row in S. The number of lonely strata and the rule are
+ *    reported in a note.
  *  - Degrees of freedom df = (PSUs with a row in S) - (strata with a row in
  *    S), as R's degf() of the subset design; opts->df overrides it.
  *  - Confidence intervals at level 1 - a (t = the 1 - a/2 quantile of
