@@ -427,6 +427,41 @@ static void test_large_beta(void **state)
     armoede_table_free(t);
 }
 
+
+/* Nothing to estimate: an empty table, and a table whose weights are all 0. */
+static void test_empty(void **state)
+{
+    (void)state;
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_read_csv(write_text("e.csv", "stratum,cluster,weight,answer\n"), NULL, &t), 0);
+    armoede_survey_options o = opts();
+    o.exclude = NULL;
+    o.n_exclude = 0;
+    armoede_result *r = NULL;
+    /* a header without rows gives categorical columns: the weight is not numeric */
+    assert_int_equal(armoede_survey_share(t, &o, &r), ARMOEDE_ETYPE);
+    assert_non_null(strstr(armoede_last_error(), "weight column 'weight' is not numeric"));
+    armoede_table_free(t);
+    /* zero rows with the right types: no cells, no error */
+    assert_int_equal(armoede_table_new(0, &t), 0);
+    assert_int_equal(armoede_table_add_real(t, "weight", NULL, 0, 1), 0);
+    assert_int_equal(armoede_table_add_text(t, "stratum", NULL, 0), 0);
+    assert_int_equal(armoede_table_add_text(t, "cluster", NULL, 0), 0);
+    assert_int_equal(armoede_table_add_text(t, "answer", NULL, 0), 0);
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 0);
+    assert_true(has_note(r, "rows read: 0"));
+    armoede_result_free(r);
+    armoede_table_free(t);
+    assert_int_equal(armoede_table_read_csv(write_text("z.csv", "stratum,cluster,weight,answer\nA,1,0,yes\nA,2,0,no\n"),
+                                            NULL, &t), 0);
+    assert_int_equal(armoede_survey_share(t, &o, &r), 0);
+    assert_int_equal(armoede_result_nrows(r), 0);
+    assert_true(has_note(r, "rows left out: 2 (zero weight"));
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
 /* Bad input: errors name the file, line, column and value. */
 static void test_bad_input(void **state)
 {
@@ -647,6 +682,7 @@ int main(void)
         cmocka_unit_test(test_change),
         cmocka_unit_test(test_int_codes_and_zero),
         cmocka_unit_test(test_large_beta),
+        cmocka_unit_test(test_empty),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_written),
         cmocka_unit_test(test_monitor),
