@@ -24,6 +24,7 @@
  */
 #define _POSIX_C_SOURCE 200809L /* mkdtemp in testutil.h */
 #include <math.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -462,6 +463,45 @@ static void test_empty(void **state)
     armoede_table_free(t);
 }
 
+
+/* One table read by four threads at once gives each the same figures. */
+typedef struct { const armoede_table *t; double se; int rc; } thr_job;
+static void *thr_run(void *arg)
+{
+    thr_job *j = arg;
+    armoede_survey_options o = opts();
+    o.by = dist;
+    o.n_by = 1;
+    armoede_result *r = NULL;
+    for (int k = 0; k < 200 && !j->rc; k++) {
+        j->rc = armoede_survey_share(j->t, &o, &r);
+        if (!j->rc) j->se = armoede_result_value(r, 0, ARMOEDE_FIELD_SE);
+        armoede_result_free(r);
+        r = NULL;
+    }
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    armoede_table *t = tiny(0, NULL);
+    pthread_t th[4];
+    thr_job j[4];
+    for (int k = 0; k < 4; k++) {
+        j[k].t = t;
+        j[k].rc = 0;
+        j[k].se = NAN;
+        assert_int_equal(pthread_create(&th[k], NULL, thr_run, &j[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(pthread_join(th[k], NULL), 0);
+        assert_int_equal(j[k].rc, 0);
+        assert_close(j[k].se, sqrt(84.0) / 64, 0); /* district N */
+    }
+    armoede_table_free(t);
+}
+
 /* Bad input: errors name the file, line, column and value. */
 static void test_bad_input(void **state)
 {
@@ -683,6 +723,7 @@ int main(void)
         cmocka_unit_test(test_int_codes_and_zero),
         cmocka_unit_test(test_large_beta),
         cmocka_unit_test(test_empty),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_written),
         cmocka_unit_test(test_monitor),
