@@ -118,6 +118,60 @@ static long hmap_get(const hmap *m, int64_t id, int32_t year)
     return f ? (long)s->val : -1;
 }
 
+/* (id, year) -> value: a dense array over the id range and the years when
+ * that is small (ids of one export are usually dense), else a hash map. */
+typedef struct {
+    hmap h;
+    uint32_t *dense; /* value + 1; 0 = empty */
+    int64_t lo, hi;
+    int32_t y0;
+    size_t ny;
+} idmap;
+
+static int idmap_init(idmap *m, const am_col *c, int32_t ymin, int32_t ymax, size_t n)
+{
+    memset(m, 0, sizeof *m);
+    m->y0 = ymin;
+    m->ny = ymax >= ymin ? (size_t)(ymax - ymin) + 1 : 1;
+    int64_t lo = 0, hi = -1;
+    if (c && c->type == ARMOEDE_TYPE_CAT) { lo = 0; hi = (int64_t)c->dict.n - 1; }
+    else if (c && c->type == ARMOEDE_TYPE_INT) { lo = c->imin; hi = c->imax; }
+    if (hi >= lo && (uint64_t)(hi - lo) < ((uint64_t)1 << 31) && ((uint64_t)(hi - lo) + 1) * m->ny <= 4 * (uint64_t)n + 4096) {
+        m->lo = lo;
+        m->hi = hi;
+        m->dense = calloc((size_t)(hi - lo + 1) * m->ny, sizeof *m->dense);
+        if (!m->dense) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+        return 0;
+    }
+    return hmap_init(&m->h, n);
+}
+static void idmap_free(idmap *m) { free(m->dense); m->dense = NULL; hmap_free(&m->h); }
+static long idmap_get(const idmap *m, int64_t id, int32_t year)
+{
+    if (id == ARMOEDE_NA_INT) return -1;
+    if (m->dense) {
+        if (id < m->lo || id > m->hi || year < m->y0 || (size_t)(year - m->y0) >= m->ny) return -1;
+        return (long)m->dense[(size_t)(id - m->lo) * m->ny + (size_t)(year - m->y0)] - 1;
+    }
+    return hmap_get(&m->h, id, year);
+}
+/* Store val under (id, year); when there is a value already, keep it and
+ * return it (>= 0); -1 when stored. */
+static long idmap_put(idmap *m, int64_t id, int32_t year, uint32_t val)
+{
+    if (m->dense) {
+        uint32_t *s = &m->dense[(size_t)(id - m->lo) * m->ny + (size_t)(year - m->y0)];
+        if (*s) return (long)*s - 1;
+        *s = val + 1;
+        return -1;
+    }
+    int f;
+    hslot *s = hmap_slot(&m->h, id, year, &f);
+    if (f) return (long)s->val;
+    s->id = id; s->year = year; s->val = val;
+    return -1;
+}
+
 static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 static int cmp_i64(const void *a, const void *b)
 {
@@ -212,13 +266,24 @@ static int grp_add_col(grp *g, const armoede_table *t, int j, int margin, const 
     if (c->type != ARMOEDE_TYPE_INT)
         return am_fail(ARMOEDE_ETYPE, "%s: breakdown column '%s' is real-valued: use a categorical or integer column",
                        fn, c->name);
-    size_t n = t->nrows, m = 0;
-    int64_t *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    for (size_t i = 0; i < n; i++) if (am_ival(c, i) != ARMOEDE_NA_INT) v[m++] = am_ival(c, i);
-    qsort(v, m, sizeof *v, cmp_i64);
-    size_t u = 0;
-    for (size_t i = 0; i < m; i++) if (!u || v[u - 1] != v[i]) v[u++] = v[i];
+    size_t n = t->nrows, m = 0, u = 0;
+    int64_t *v;
+    if (c->imin <= c->imax && (uint64_t)(c->imax - c->imin) < 65536) {
+        /* a small range: mark the values present */
+        size_t span = (size_t)(c->imax - c->imin) + 1;
+        uint8_t *seen = calloc(span, 1);
+        v = malloc(span * sizeof *v);
+        if (!seen || !v) { free(seen); free(v); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+        for (size_t i = 0; i < n; i++) { int64_t x = am_ival(c, i); if (x != ARMOEDE_NA_INT) seen[x - c->imin] = 1; }
+        for (size_t k = 0; k < span; k++) if (seen[k]) v[u++] = c->imin + (int64_t)k;
+        free(seen);
+    } else {
+        v = malloc((n ? n : 1) * sizeof *v);
+        if (!v) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++) if (am_ival(c, i) != ARMOEDE_NA_INT) v[m++] = am_ival(c, i);
+        qsort(v, m, sizeof *v, cmp_i64);
+        for (size_t i = 0; i < m; i++) if (!u || v[u - 1] != v[i]) v[u++] = v[i];
+    }
     g->ival[d] = v;
     g->nlev[d] = u;
     g->own[d] = 1;
@@ -405,8 +470,8 @@ typedef struct {
     uint32_t *mem_start, *mem;
     uint64_t *hh_used;
     uint8_t *hh_minor;
-    hmap follow;        /* (pid or hid in a household file, year) -> row */
-    hmap hhm;           /* (hid, year) -> household */
+    idmap follow;       /* (pid or hid in a household file, year) -> row */
+    idmap hhm;          /* (hid, year) -> household */
     int32_t ymin, ymax;
     size_t skips[SK_COUNT_];
     size_t wealth_tested;
@@ -417,8 +482,8 @@ static void tu_free(tu *p)
     free(p->norm); free(p->cls); free(p->run); free(p->minor); free(p->agemask); free(p->condmask);
     free(p->rowused); free(p->hh); free(p->year); free(p->mem_start); free(p->mem); free(p->hh_used);
     free(p->hh_minor);
-    hmap_free(&p->follow);
-    hmap_free(&p->hhm);
+    idmap_free(&p->follow);
+    idmap_free(&p->hhm);
 }
 
 static int add_thr(tu *p, double x, const char *fn)
@@ -642,21 +707,19 @@ static int build_rows(tu *p)
     p->mem_start = calloc(n + 2, sizeof *p->mem_start);
     p->mem = malloc((n ? n : 1) * sizeof *p->mem);
     if (!p->hh || !p->mem_start || !p->mem) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    if ((rc = hmap_init(&p->hhm, n))) return rc;
+    if ((rc = idmap_init(&p->hhm, hc >= 0 ? &t->cols[hc] : NULL, p->ymin, p->ymax, n))) return rc;
     p->nhh = 0;
     for (size_t i = 0; i < n; i++) {
         p->hh[i] = -1;
         if (p->year[i] == INT32_MIN) continue;
         int64_t h = hc >= 0 ? keyval(&t->cols[hc], i) : ARMOEDE_NA_INT;
         if (h == ARMOEDE_NA_INT) { p->hh[i] = (int32_t)p->nhh++; continue; } /* its own household */
-        int f;
-        hslot *s = hmap_slot(&p->hhm, h, p->year[i], &f);
-        if (f) {
-            if (p->household_file) return dup_error(p, "a household", p->mem[s->val], i);
-            p->hh[i] = (int32_t)s->val;
+        long was = idmap_put(&p->hhm, h, p->year[i], (uint32_t)p->nhh);
+        if (was >= 0) {
+            if (p->household_file) return dup_error(p, "a household", p->mem[was], i);
+            p->hh[i] = (int32_t)was;
             continue;
         }
-        s->id = h; s->year = p->year[i]; s->val = (uint32_t)p->nhh;
         p->mem[p->nhh] = (uint32_t)i; /* temporarily: first row of the household */
         p->hh[i] = (int32_t)p->nhh++;
     }
@@ -667,16 +730,14 @@ static int build_rows(tu *p)
     /* now mem_start[h] .. mem_start[h+1] */
     /* follow map: persons (person file) or households (household file) */
     int fc = p->household_file ? hc : pc;
-    if ((rc = hmap_init(&p->follow, n))) return rc;
+    if ((rc = idmap_init(&p->follow, fc >= 0 ? &t->cols[fc] : NULL, p->ymin, p->ymax, n))) return rc;
     if (fc >= 0)
         for (size_t i = 0; i < n; i++) {
             if (p->year[i] == INT32_MIN) continue;
             int64_t id = keyval(&t->cols[fc], i);
             if (id == ARMOEDE_NA_INT) continue;
-            int f;
-            hslot *s = hmap_slot(&p->follow, id, p->year[i], &f);
-            if (f) return dup_error(p, p->household_file ? "a household" : "a person", s->val, i);
-            s->id = id; s->year = p->year[i]; s->val = (uint32_t)i;
+            long was = idmap_put(&p->follow, id, p->year[i], (uint32_t)i);
+            if (was >= 0) return dup_error(p, p->household_file ? "a household" : "a person", (size_t)was, i);
         }
     /* runs, in year order */
     if (p->nruns && fc >= 0) {
@@ -691,7 +752,7 @@ static int build_rows(tu *p)
         for (size_t q = 0; q < no; q++) {
             size_t i = ord[q];
             int64_t id = keyval(&t->cols[fc], i);
-            long prev = id == ARMOEDE_NA_INT ? -1 : hmap_get(&p->follow, id, p->year[i] - 1);
+            long prev = idmap_get(&p->follow, id, p->year[i] - 1);
             for (size_t k = 0; k < p->nruns; k++) {
                 int low = (p->cls[i] & IN_POP) && (p->cls[i] >> p->run_thr[k] & 1u);
                 unsigned r = 0;
@@ -786,7 +847,7 @@ static int read_registrations(tu *p, const armoede_table *reg, regstats *st, con
                        household ? "household" : "person", household ? "household_id" : "person_id");
     if (!household && p->household_file) return am_fail(ARMOEDE_EINVAL, "%s: person registrations need a person-year table", fn);
     const am_col *ic = &t->cols[icol];
-    const hmap *map = household ? &p->hhm : &p->follow;
+    const idmap *map = household ? &p->hhm : &p->follow;
     int32_t *cache = NULL;
     if (ci->type == ARMOEDE_TYPE_CAT) {
         cache = malloc((ci->dict.n ? ci->dict.n : 1) * sizeof *cache);
@@ -844,7 +905,7 @@ static int read_registrations(tu *p, const armoede_table *reg, regstats *st, con
                 if (!st->outside++) st->outside_row = i;
                 continue;
             }
-            long u = missing ? -1 : hmap_get(map, key, (int32_t)y);
+            long u = missing ? -1 : idmap_get(map, key, (int32_t)y);
             if (u < 0) {
                 if (!st->notfound++) st->notfound_row = i;
                 continue;
@@ -989,7 +1050,7 @@ static int run_level(tu *p, int persons, armoede_result *r, const char *fn)
             if (p->year[f0] > p->ymin) {
                 int fc = persons ? pc : hc;
                 int64_t id = fc >= 0 ? keyval(&t->cols[fc], f0) : ARMOEDE_NA_INT;
-                long prev = id == ARMOEDE_NA_INT ? -1 : hmap_get(persons ? &p->follow : &p->hhm, id, p->year[f0] - 1);
+                long prev = idmap_get(persons ? &p->follow : &p->hhm, id, p->year[f0] - 1);
                 if (id != ARMOEDE_NA_INT) ph = prev >= 0 && (uused[prev] >> p->holder & 1) ? 0 : 1;
             }
             for (size_t k = 0; k < ncl; k++) {

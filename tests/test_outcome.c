@@ -646,7 +646,7 @@ static void test_take_up_bruteforce(void **state)
         for (int i = 0; i < BF_P; i++) {
             bf_py *q = &py[i][y];
             if (!q->present) continue;
-            pid[n] = i + 1; hh[n] = q->hid; yr[n] = BF_Y0 + y; age[n] = q->age; wh[n] = q->whole;
+            pid[n] = i + 1; hh[n] = (int64_t)q->hid * 1000003; /* sparse: the hash path */ yr[n] = BF_Y0 + y; age[n] = q->age; wh[n] = q->whole;
             inc[n] = q->income; nrm[n] = q->norm;
             n++;
             if (q->reg0) { rid[nreg] = i + 1; ryr[nreg] = BF_Y0 + y; rsc[nreg++] = "s0"; }
