@@ -1188,6 +1188,23 @@ int armoede_reach(const armoede_table *t, const armoede_process_options *opts, a
     char rl[16];
     day_label(ref, rl, sizeof rl);
     rc = am_result_note(r, "%s: records active up to %s; a unit is new when not reached in the previous period", fn, rl);
+    if (!rc && o.targets) {
+        const am_col *tu;
+        size_t skipped = 0;
+        if (!(rc = need_col(o.targets, "unit", K_KEY, fn, &tu)))
+            for (size_t i = 0; i < o.targets->nrows && !rc; i++) {
+                char b[64];
+                const char *u = am_col_label(tu, i, b, sizeof b);
+                if (!u) continue; /* reported with the other columns */
+                if (strcmp(u, "households") && strcmp(u, "persons"))
+                    rc = row_fail(o.targets, i, tu, "the unit of a target must be households or persons");
+                else if ((!strcmp(u, "households") && !o.household_id) || (!strcmp(u, "persons") && !o.person_id))
+                    skipped++;
+            }
+        if (!rc && skipped)
+            rc = am_result_note(r, "%s: %zu targets in a unit without its id column (household_id / person_id) "
+                                   "left out", fn, skipped);
+    }
     if (!rc && o.household_id) rc = reach_unit(t, &o, o.household_id, "households", ref, r, fn);
     if (!rc && o.person_id) rc = reach_unit(t, &o, o.person_id, "persons", ref, r, fn);
     if (rc) {
@@ -1446,6 +1463,7 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
             (rc = need_col(o.plan, "budget", K_NUM, fn, &pb)))
             goto done;
         if (am_table_find(o.plan, "activity") >= 0 && (rc = need_col(o.plan, "activity", K_KEY, fn, &pa))) goto done;
+        size_t npm = 0, nnegb = 0, first_negb = 0;
         for (size_t i = 0; i < o.plan->nrows; i++) {
             char b1[64], b2[64];
             int64_t y = am_ival(py, i);
@@ -1453,9 +1471,11 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
             const char *ac = pa ? am_col_label(pa, i, b2, sizeof b2) : NULL;
             double b = nval(pb, i);
             if (y == ARMOEDE_NA_INT || !ln) { rc = row_fail(o.plan, i, y == ARMOEDE_NA_INT ? py : pl, "a plan row needs year and line"); goto done; }
-            if (isnan(b)) continue; /* "pm": not budgeted yet */
+            if (isnan(b)) { npm++; continue; } /* "pm": not budgeted yet */
             if (b < 0) {
                 if (o.strict) { rc = row_fail(o.plan, i, pb, "a negative budget"); goto done; }
+                if (!nnegb) first_negb = i;
+                nnegb++;
             }
             const char *lv[3][2] = {{ln, ac ? ac : AM_TOTAL_LABEL}, {ln, AM_TOTAL_LABEL}, {AM_TOTAL_LABEL, AM_TOTAL_LABEL}};
             for (int l = ac ? 0 : 1; l < 3; l++) {
@@ -1463,6 +1483,13 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
                 if ((rc = mcell_get(&C, (int)y, lv[l][0], lv[l][1], &c))) goto done;
                 c->budget = isnan(c->budget) ? b : c->budget + b;
             }
+        }
+        if (npm && (rc = am_result_note(r, "%s: %zu plan rows without a budget ('pm') left out", fn, npm))) goto done;
+        if (nnegb) {
+            char w[512];
+            if ((rc = am_result_note(r, "%s: %zu negative budgets (cuts) kept: they net against their line (first: %s)",
+                                     fn, nnegb, am_table_where(o.plan, first_negb, w, sizeof w))))
+                goto done;
         }
     }
     char rb[64];

@@ -408,6 +408,25 @@ static void test_reach_targets(void **state)
     /* ivA in 2024-Q3: h2 (ongoing since 2023) and h5 */
     assert_close(get(r, E, "reached", "households", "period", "2024-Q3", "intervention", "ivA", NULL), 2, 0);
     armoede_result_free(r);
+    /* targets in persons without a person id; a target unit that is neither */
+    o.person_id = NULL;
+    o.targets = tg;
+    o.period = ARMOEDE_PERIOD_YEAR;
+    armoede_table *tg2 = read_csv("targets2.csv", "intervention,year,unit,target\nivA,2024,persons,3\nivB,2024,households,5\n");
+    o.targets = tg2;
+    assert_int_equal(armoede_reach(t, &o, &r), 0);
+    assert_true(has_note(r, "1 targets in a unit without its id column"));
+    assert_close(get(r, E, "target_attainment", "households", "period", "2024", "line", "L1", NULL), 1.0, 0);
+    armoede_result_free(r);
+    armoede_table_free(tg2);
+    tg2 = read_csv("targets3.csv", "intervention,year,unit,target\nivA,2024,huishoudens,3\n");
+    o.targets = tg2;
+    assert_int_equal(armoede_reach(t, &o, &r), ARMOEDE_EDATA);
+    assert_non_null(strstr(armoede_last_error(), "targets3.csv line 2"));
+    assert_non_null(strstr(armoede_last_error(), "huishoudens"));
+    armoede_table_free(tg2);
+    o.targets = NULL;
+    o.person_id = "person";
     /* strict: the unmapped intervention is an error naming its row */
     o.strict = 1;
     o.period = ARMOEDE_PERIOD_YEAR;
@@ -494,7 +513,8 @@ static void test_budget_forecast_hand(void **state)
     }
     strcat(csv, "2024,1,L1,act1,rijk,120\n2024,2,L1,act1,rijk,120\n2024,2,L1,act1,rijk,-20\n2024,3,L1,act1,gemeente,80\n");
     armoede_table *t = read_csv("spend.csv", csv);
-    armoede_table *plan = read_csv("plan.csv", "year,line,activity,budget\n2023,L1,act1,1000\n2024,L1,act1,1200\n");
+    armoede_table *plan = read_csv("plan.csv", "year,line,activity,budget\n2023,L1,act1,1000\n2024,L1,act1,1200\n"
+                                               "2025,L1,act1,NA\n");
     armoede_process_options o = ARMOEDE_PROCESS_OPTIONS_INIT;
     o.plan = plan;
     o.reference_day = D(2024, 3, 31);
@@ -517,6 +537,7 @@ static void test_budget_forecast_hand(void **state)
     /* per source: rijk 2024 = 120 + 120 - 20 = 220 */
     assert_close(get(r, E, "realised_ytd", "euro", "year", "2024", "source", "rijk", NULL), 220, 0);
     assert_true(has_note(r, "1 negative amounts (corrections, sum -20.00) kept"));
+    assert_true(has_note(r, "1 plan rows without a budget ('pm') left out"));
     armoede_result_free(r);
     /* under-spend: a reference at the end of February gives ytd 220 over 2
      * months, run rate 1320 (> 1260: flag 1); seasonal 220 / (100/1100) = 2420 */
