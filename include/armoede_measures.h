@@ -130,8 +130,10 @@ ARMOEDE_API int armoede_equivalise(armoede_table *t, const armoede_equivalise_op
  * Population: the rows of t (persons; a person-year table gives one row per
  * person and year). A row is left out, and counted in the result's notes,
  * when its income is missing, NaN or infinite (or its equivalised income is
- * undefined), its weight is missing, zero, negative or infinite, or one of
- * its by / strata / cluster keys is missing. Negative incomes are kept (they
+ * undefined), its weight is missing, zero, negative or infinite, one of
+ * its year / by / strata / cluster keys is missing, or a population filter
+ * that is on (filter_whole_year, filter_student, filter_institutional)
+ * rejects it. Negative incomes are kept (they
  * are real): they are below every positive threshold, enter the medians,
  * the quintile sums and the Gini as they are (the Gini may then exceed 1),
  * and give FGT gaps above 1.
@@ -191,7 +193,7 @@ ARMOEDE_API int armoede_equivalise(armoede_table *t, const armoede_equivalise_op
  * left out); ci_low/ci_high = their quantiles (1 -+ ci_level) / 2 (R type
  * 7): the percentile interval. Replicate b draws from a GSL mt19937
  * generator seeded from (seed, b) alone, so results are identical for any
- * nthreads. persistent_arpr gets no interval (its se stays NaN).
+ * nthreads.
  * ---------------------------------------------------------------------- */
 #define ARMOEDE_MEASURE_ARPT (1u << 0)
 #define ARMOEDE_MEASURE_ARPR (1u << 1)
@@ -240,11 +242,18 @@ typedef struct armoede_measures_options {
     const char *cluster;     /**< column (CAT or INT) or NULL */
     double ci_level;         /**< default 0.95 */
     int nthreads;            /**< bootstrap threads; 0 = 2 */
+    /** CBS population filters (default 0: every row, as laeken and Eurostat):
+     *  leave out rows with WHOLE_YEAR == 0, STUDENT == 1, INSTITUTIONAL == 1
+     *  (the role must be mapped when the filter is on). */
+    int filter_whole_year;
+    int filter_student;
+    int filter_institutional;
 } armoede_measures_options;
 
 #define ARMOEDE_MEASURES_OPTIONS_INIT                                                            \
     {ARMOEDE_MEASURES_OPTIONS_VERSION, 0, NULL, NULL, 0.6, ARMOEDE_QUANTILE_LAEKEN, 0, 0, NULL,  \
-     0, NULL, 0, NULL, 0, ARMOEDE_LINE_ARPT, 1.0, 0.0, NULL, 4, 2, 0, 1, NULL, NULL, 0.95, 0}
+     0, NULL, 0, NULL, 0, ARMOEDE_LINE_ARPT, 1.0, 0.0, NULL, 4, 2, 0, 1, NULL, NULL, 0.95, 0,    \
+     0, 0, 0}
 ARMOEDE_API void armoede_measures_options_init(armoede_measures_options *opts);
 
 /** Compute the measures selected in opts (NULL = defaults) for every group

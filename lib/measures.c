@@ -526,6 +526,7 @@ typedef struct {
     dd **gw;                   /* per pattern and group: weight and persons (fast_prepare) */
     double **gn;
     const am_col *ycolp;       /* the year column or NULL */
+    const am_col *fwy, *fst, *fin; /* population filters that are on (whole_year, student, institutional) */
 } mctx;
 
 static void mctx_free(mctx *c)
@@ -613,7 +614,7 @@ static int compute(const mctx *c, const double *ws, double **st, double *wpoor, 
                 int32_t g = P->gs[k];
                 double t = S[g * ns + S_T], x = c->xs[k];
                 int pr = o->at_or_below ? x <= t : x < t;
-                wpoor[k] = pr ? ws[k] : 0.0;
+                if (wpoor) wpoor[k] = pr ? ws[k] : 0.0;
                 if (pr && ws[k] > 0) { acc[g] += ws[k]; S[g * ns + S_PN] += 1; }
             }
             for (size_t g = 0; g < G; g++) S[g * ns + S_PW] = (double)acc[g];
@@ -769,8 +770,18 @@ static cellval cell_value(const mctx *c, double *const *st, const cellmeta *cm)
  * Setup
  * ---------------------------------------------------------------------- */
 typedef struct {
-    size_t bad_income, bad_equiv, unknown_age, bad_weight, bad_key, bad_design, no_norm, gaps;
+    size_t bad_income, bad_equiv, unknown_age, bad_weight, bad_key, bad_design, no_norm, gaps, filtered;
 } mnotes;
+
+/* Row i is left out by a population filter that is on. */
+static inline int filtered_out(const mctx *c, size_t i)
+{
+    int m = 0;
+    if (c->fwy && key_at(c->fwy, i, &m) == 0 && !m) return 1;
+    if (c->fst && key_at(c->fst, i, &m) == 1 && !m) return 1;
+    if (c->fin && key_at(c->fin, i, &m) == 1 && !m) return 1;
+    return 0;
+}
 
 static int cmp_i64(const void *a, const void *b)
 {
@@ -1042,6 +1053,18 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
         if (!is_key(&t->cols[pcol])) return am_fail(ARMOEDE_ETYPE, "%s: person id must be CAT or INT", fn);
     }
 
+    struct { int on, role; const am_col **dst; const char *what; } fl[3] = {
+        {o->filter_whole_year, ARMOEDE_ROLE_WHOLE_YEAR, &c->fwy, "whole_year"},
+        {o->filter_student, ARMOEDE_ROLE_STUDENT, &c->fst, "student"},
+        {o->filter_institutional, ARMOEDE_ROLE_INSTITUTIONAL, &c->fin, "institutional"}};
+    for (int f = 0; f < 3; f++) {
+        if (!fl[f].on) continue;
+        int j = role_col(t, fl[f].role, fn, "by a population filter");
+        if (j < 0) return j;
+        if (t->cols[j].type != ARMOEDE_TYPE_INT)
+            return am_fail(ARMOEDE_ETYPE, "%s: the %s column must be INT 0/1", fn, fl[f].what);
+        *fl[f].dst = &t->cols[j];
+    }
     /* per-row income (equivalised) and the filter */
     double *x = NULL; /* equivalence factors */
     c->dims = calloc(nk ? nk : 1, sizeof *c->dims);
@@ -1095,6 +1118,7 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
         if (scol >= 0) key_at(&t->cols[scol], i, &m1);
         if (ccol >= 0) key_at(&t->cols[ccol], i, &m2);
         if (m1 || m2) { nt->bad_design++; continue; }
+        if (filtered_out(c, i)) { nt->filtered++; continue; }
         keep[n] = (uint32_t)i;
         xk[n++] = e;
     }
@@ -1366,6 +1390,7 @@ static inline __attribute__((always_inline)) int f_row(const mctx *c, size_t i, 
     if (!(ww > 0 && isfinite(ww))) return 0;
     for (size_t k = 0; k < c->nk; k++)
         if ((codes[k] = key_code(&c->dims[k], i)) < 0) return 0;
+    if ((c->fwy || c->fst || c->fin) && filtered_out(c, i)) return 0;
     *x = v;
     *w = ww;
     return 1;
@@ -1596,7 +1621,10 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
             if (!isfinite(v)) { nt->bad_income++; continue; }
             double ww = W ? num_at(W, i) : 1.0;
             if (!(ww > 0 && isfinite(ww))) { nt->bad_weight++; continue; }
-            nt->bad_key++;
+            int miss = 0;
+            for (size_t k = 0; k < nk && !miss; k++) miss = key_code(&c->dims[k], i) < 0;
+            if (miss) nt->bad_key++;
+            else nt->filtered++;
             continue;
         }
         n++;
@@ -1900,12 +1928,14 @@ static void *boot_worker(void *arg)
     bjob *j = arg;
     const mctx *c = j->c;
     size_t n = c->n;
-    double *wsb = malloc((n ? n : 1) * sizeof *wsb), *wpoor = malloc((n ? n : 1) * sizeof *wpoor);
-    unsigned char *poor = malloc(n ? n : 1);
+    double *wsb = malloc((n ? n : 1) * sizeof *wsb);
+    double *wpoor = (c->measures & ARMOEDE_MEASURE_RMPG) ? malloc((n ? n : 1) * sizeof *wpoor) : NULL;
+    unsigned char *poor = (c->measures & ARMOEDE_MEASURE_PERSISTENT_ARPR) ? malloc(n ? n : 1) : NULL;
     uint32_t *mult = malloc((c->npsu ? c->npsu : 1) * sizeof *mult);
     double **st = calloc(c->npat, sizeof *st);
     gsl_rng *r = gsl_rng_alloc(gsl_rng_mt19937);
-    int ok = wsb && wpoor && poor && mult && st && r;
+    int ok = wsb && mult && st && r && (wpoor || !(c->measures & ARMOEDE_MEASURE_RMPG)) &&
+             (poor || !(c->measures & ARMOEDE_MEASURE_PERSISTENT_ARPR));
     for (size_t p = 0; ok && p < c->npat; p++)
         ok = (st[p] = malloc((c->pats[p].G ? c->pats[p].G : 1) * c->nst * sizeof **st)) != NULL;
     if (!ok) {
@@ -2000,9 +2030,14 @@ int armoede_measures(const armoede_table *t, const armoede_measures_options *opt
     if (c.fast) {
         if ((rc = fast_compute(&c, st))) goto done;
     } else {
-        wpoor = malloc((c.n ? c.n : 1) * sizeof *wpoor);
-        poor = malloc(c.n ? c.n : 1);
-        if (!wpoor || !poor) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto done; }
+        /* scratch only when a measure needs it (every page of a new array costs) */
+        if (c.measures & ARMOEDE_MEASURE_RMPG) wpoor = malloc((c.n ? c.n : 1) * sizeof *wpoor);
+        if (c.measures & ARMOEDE_MEASURE_PERSISTENT_ARPR) poor = malloc(c.n ? c.n : 1);
+        if (((c.measures & ARMOEDE_MEASURE_RMPG) && !wpoor) ||
+            ((c.measures & ARMOEDE_MEASURE_PERSISTENT_ARPR) && !poor)) {
+            rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+            goto done;
+        }
         if ((rc = compute(&c, c.ws, st, wpoor, poor))) goto done;
     }
     /* the cells */
@@ -2105,6 +2140,7 @@ int armoede_measures(const armoede_table *t, const armoede_measures_options *opt
         if (!rc && nt.bad_weight) rc = am_result_note(r, "measures: %zu rows left out: weight missing, zero, negative or infinite", nt.bad_weight);
         if (!rc && nt.bad_key) rc = am_result_note(r, "measures: %zu rows left out: a year or by-key missing", nt.bad_key);
         if (!rc && nt.bad_design) rc = am_result_note(r, "measures: %zu rows left out: strata or cluster missing", nt.bad_design);
+        if (!rc && nt.filtered) rc = am_result_note(r, "measures: %zu rows left out by the population filters (whole-year income, student, institutional)", nt.filtered);
         if (!rc && nt.no_norm) rc = am_result_note(r, "measures: %zu rows without a social minimum left out of the FGT figures", nt.no_norm);
         if (!rc && (c.measures & ARMOEDE_MEASURE_PERSISTENT_ARPR))
             rc = am_result_note(r, "persistent_arpr: %zu person-years have no row in each of the %d years before (panel gap or start of the panel) and are not in its denominator", nt.gaps, c.win - 1);

@@ -867,6 +867,52 @@ static void test_bootstrap(void **state)
     free(x); free(w); free(st); free(cl);
 }
 
+/* ---------------- the monitor hook ----------------
+ * The ten incomes of X10 as a person file with a filter column: the
+ * student row (income 1000) is left out by [population] student = yes,
+ * so nine remain: 2000 3000 5000 5000 6000 7000 8000 9000 10000; laeken
+ * median (shares k/9: first > .5 is the 5th) = 6000, threshold 50% = 3000;
+ * below: 2000 -> 1/9. */
+static void test_monitor(void **state)
+{
+    (void)state;
+    assert_int_equal(tu_mkdtemp("measures"), 0);
+    write_text("p.csv", "pid,year,inc,student,reg\n"
+                        "1,2020,5000,0,n\n2,2020,1000,1,n\n3,2020,9000,0,n\n4,2020,3000,0,s\n"
+                        "5,2020,10000,0,s\n6,2020,2000,0,s\n7,2020,7000,0,n\n8,2020,5000,0,s\n"
+                        "9,2020,8000,0,n\n10,2020,6000,0,s\n");
+    char cfg[2000];
+    snprintf(cfg, sizeof cfg,
+             "[input]\nfile = p.csv\n\n[columns]\nperson_id = pid\nyear = year\nincome = inc\n"
+             "student = student\n\n[population]\nstudent = yes\n\n"
+             "[indicator m]\ntype = measures\nmeasures = median, arpt, arpr\nthreshold = 50\n"
+             "by = reg\nmargins = reg\n\n"
+             "[indicator g]\ntype = fgt\nline = fixed\nline_value = 4000\nalpha = 1\n\n"
+             "[disclosure]\nenabled = no\n\n[output]\ncsv = out.csv\n");
+    const char *path = write_text("m.ini", cfg);
+    armoede_result *r = NULL;
+    int rc = armoede_monitor_run(path, NULL, &r);
+    if (rc) print_error("%s\n", armoede_last_error());
+    assert_int_equal(rc, 0);
+    const char *tot[] = {"2020", "Total"};
+    assert_close(val(r, "median", tot, ARMOEDE_FIELD_ESTIMATE), 6000, 0);
+    assert_close(val(r, "arpt", tot, ARMOEDE_FIELD_ESTIMATE), 3000, 0);
+    assert_close(val(r, "arpr", tot, ARMOEDE_FIELD_ESTIMATE), 1.0 / 9, 1e-15);
+    /* fgt1 with the line 4000: gaps .5 (2000) and .25 (3000) over 9 persons */
+    const char *yr[] = {"2020", NULL};
+    assert_close(val(r, "fgt1", yr, ARMOEDE_FIELD_ESTIMATE), 0.75 / 9, 1e-15);
+    armoede_result_free(r);
+    /* a typo in a measure name is an ECONFIG naming the line */
+    snprintf(cfg, sizeof cfg,
+             "[input]\nfile = p.csv\n\n[columns]\nyear = year\nincome = inc\n\n"
+             "[indicator m]\ntype = measures\nmeasures = arpr, ginni\n\n[output]\ncsv = out.csv\n");
+    path = write_text("bad.ini", cfg);
+    assert_int_equal(armoede_monitor_run(path, NULL, &r), ARMOEDE_ECONFIG);
+    assert_non_null(strstr(armoede_last_error(), "ginni"));
+    assert_non_null(strstr(armoede_last_error(), ":10:"));
+    assert_int_equal(tu_rmdtemp(), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -885,6 +931,7 @@ int main(void)
         cmocka_unit_test(test_paths_agree),
         cmocka_unit_test(test_measures_equivalised),
         cmocka_unit_test(test_bootstrap),
+        cmocka_unit_test(test_monitor),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
