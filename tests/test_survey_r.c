@@ -2,7 +2,8 @@
  * Survey estimates against R's survey package, live: tests/survey/share.R
  * draws a seeded stratified cluster design (about 4,600 respondents, 14
  * strata, 3-9 PSUs each, fpc, zero weights, missing and "don't know"
- * answers, 8 districts) and computes svymean / svyciprop (logit, mean, asin,
+ * answers, 8 districts; also read as an unstratified cluster design and as a
+ * stratified element sample) and computes svymean / svyciprop (logit, mean, asin,
  * beta) / svyby / svycontrast on it, plus Wilson and Clopper-Pearson from
  * their formulas; this program reads the same data through the C API and
  * asserts agreement to 1e-8 relative. If Rscript fails, the test fails.
@@ -156,6 +157,46 @@ static void test_domain_used(void **state)
     check_case("used", 1);
 }
 
+
+/* The same respondents as other designs: clusters without strata (R: ids =
+ * ~psu), and strata of persons without clusters with an fpc in persons (R:
+ * ids = ~1, fpc = ~popn). */
+static void test_other_designs(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {"nostrata", "elements"};
+    static const int methods[] = {ARMOEDE_CI_WALD, ARMOEDE_CI_KORN_GRAUBARD};
+    for (int c = 0; c < 2; c++)
+        for (int m = 0; m < 2; m++) {
+            armoede_survey_options o = design();
+            if (c == 0) {
+                o.stratum = NULL;
+                o.cluster = "psu";
+                o.fpc = NULL;
+            } else {
+                o.cluster = NULL;
+                o.fpc = "popn";
+            }
+            o.ci_method = methods[m];
+            armoede_result *r = NULL;
+            int rc = armoede_survey_share(g_data, &o, &r);
+            if (rc) print_error("%s\n", armoede_last_error());
+            assert_int_equal(rc, 0);
+            assert_int_equal(armoede_result_nrows(r), 9);
+            for (size_t i = 0; i < armoede_result_nrows(r); i++) {
+                long k = ref_row(cases[c], armoede_result_key(r, i, 0), armoede_ci_method_name(methods[m]));
+                assert_true(k >= 0);
+                snprintf(g_ctx, sizeof g_ctx, "%s %s %s", cases[c], armoede_result_key(r, i, 0),
+                         armoede_ci_method_name(methods[m]));
+                assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_ESTIMATE), ref(k, "est"));
+                assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_SE), ref(k, "se"));
+                assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_CI_LOW), ref(k, "lo"));
+                assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_CI_HIGH), ref(k, "hi"));
+            }
+            armoede_result_free(r);
+        }
+}
+
 static void test_two_breakdowns(void **state)
 {
     (void)state;
@@ -244,6 +285,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_methods),
         cmocka_unit_test(test_domain_used),
+        cmocka_unit_test(test_other_designs),
         cmocka_unit_test(test_two_breakdowns),
         cmocka_unit_test(test_area_difference),
         cmocka_unit_test(test_lonely_rules),

@@ -40,6 +40,8 @@ make <- function(H, psus, per_psu, lonely = FALSE) {
 
 d <- make(14, 3:9, 20:90)
 d$weight[sample(nrow(d), 8)] <- 0
+d$psu <- as.integer(substr(d$stratum, 2, 3)) * 100L + d$cluster       # clusters numbered across strata
+d$popn <- ave(rep(1, nrow(d)), d$stratum, FUN = length) * 8            # persons in the stratum's population
 L <- make(6, 2:5, 15:40, lonely = TRUE)
 write.csv(d, file.path(out, "data.csv"), row.names = FALSE, na = "")
 write.csv(L, file.path(out, "lonely.csv"), row.names = FALSE, na = "")
@@ -82,6 +84,25 @@ for (lev in sort(unique(d$district))) cell("all", lev, subset(s, district == lev
 su <- subset(s, used == 1)
 cell("used", "Total", su)
 for (lev in sort(unique(d$district))) cell("used", lev, subset(su, district == lev))
+
+# other designs on the same respondents: clusters without strata; strata of
+# persons without clusters, with an fpc in persons
+sub <- function(des) subset(des, !is.na(item) & item != "dont_know" & weight > 0)
+d$y <- as.numeric(d$item %in% yes)
+other <- list(
+  nostrata = sub(svydesign(ids = ~psu, weights = ~weight, data = d)),
+  elements = sub(svydesign(ids = ~1, strata = ~stratum, weights = ~weight, fpc = ~popn, data = d)))
+for (nm in names(other)) {
+  s2 <- other[[nm]]
+  for (lev in c("Total", sort(unique(d$district)))) {
+    s3 <- if (lev == "Total") s2 else subset(s2, district == lev)
+    m <- svymean(~y, s3)
+    for (meth in c("mean", "beta")) {
+      ci <- svyciprop(~y, s3, method = meth)
+      put(nm, lev, c(mean = "wald", beta = "korn_graubard")[[meth]], coef(m), SE(m), attr(ci, "ci")[1], attr(ci, "ci")[2])
+    }
+  }
+}
 
 # svyby over district x used (two breakdowns at once)
 b <- svyby(~y, ~district + used, s, svymean)
