@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 
 #include "armoede.h"
 #include "testutil.h"
@@ -326,6 +327,72 @@ static void test_lead_times_brute_force(void **state)
     free(reg);
     free(fc);
     free(grp);
+}
+
+/* One table read by four threads at once gives four identical results. */
+typedef struct {
+    const armoede_table *t;
+    armoede_result *r;
+    int rc;
+} job;
+
+static void *run_job(void *p)
+{
+    job *j = p;
+    const char *ev[] = {"reg", "fc"}, *by[] = {"g"};
+    armoede_process_options o = ARMOEDE_PROCESS_OPTIONS_INIT;
+    o.events = ev;
+    o.n_events = 2;
+    o.by = by;
+    o.n_by = 1;
+    o.margins = by;
+    o.n_margins = 1;
+    j->rc = armoede_lead_times(j->t, &o, &j->r);
+    return NULL;
+}
+
+static void test_threads(void **state)
+{
+    (void)state;
+    enum { N = 20000 };
+    int32_t *reg = malloc(N * sizeof *reg), *fc = malloc(N * sizeof *fc);
+    const char **g = malloc(N * sizeof *g);
+    static const char *const G[] = {"x", "y"};
+    uint64_t s = 5;
+    for (int i = 0; i < N; i++) {
+        s = s * 6364136223846793005ULL + 1442695040888963407ULL;
+        reg[i] = D(2020, 1, 1) + (int32_t)((s >> 33) % 1500);
+        fc[i] = reg[i] + (int32_t)((s >> 45) % 40);
+        g[i] = G[(s >> 60) & 1];
+    }
+    armoede_table *t;
+    assert_int_equal(armoede_table_new(N, &t), 0);
+    assert_int_equal(armoede_table_add_date(t, "reg", reg, N), 0);
+    assert_int_equal(armoede_table_add_date(t, "fc", fc, N), 0);
+    assert_int_equal(armoede_table_add_text(t, "g", g, N), 0);
+    job j[4];
+    pthread_t th[4];
+    for (int k = 0; k < 4; k++) {
+        j[k].t = t;
+        j[k].r = NULL;
+        assert_int_equal(pthread_create(&th[k], NULL, run_job, &j[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) assert_int_equal(pthread_join(th[k], NULL), 0);
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(j[k].rc, 0);
+        assert_int_equal(armoede_result_nrows(j[k].r), armoede_result_nrows(j[0].r));
+        for (size_t i = 0; i < armoede_result_nrows(j[0].r); i++)
+            for (int f = 0; f < ARMOEDE_FIELD_COUNT_; f++) {
+                double a = armoede_result_value(j[0].r, i, (armoede_field)f), b = armoede_result_value(j[k].r, i, (armoede_field)f);
+                assert_true((isnan(a) && isnan(b)) || a == b);
+            }
+    }
+    assert_true(armoede_result_nrows(j[0].r) == 18); /* 3 groups x 3 statistics x 2 units */
+    for (int k = 0; k < 4; k++) armoede_result_free(j[k].r);
+    armoede_table_free(t);
+    free(reg);
+    free(fc);
+    free(g);
 }
 
 /* ---- output: reach and targets through the mapping ---- */
@@ -809,6 +876,7 @@ int main(void)
         cmocka_unit_test(test_within_term),
         cmocka_unit_test(test_open_cases),
         cmocka_unit_test(test_lead_times_brute_force),
+        cmocka_unit_test(test_threads),
         cmocka_unit_test(test_reach_targets),
         cmocka_unit_test(test_reach_brute_force),
         cmocka_unit_test(test_budget_forecast_hand),
