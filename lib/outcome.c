@@ -900,11 +900,14 @@ static int read_registrations(tu *p, const armoede_table *reg, regstats *st, con
         }
         int64_t key = 0;
         int missing = reg_key(ci, ic, i, cache, &key);
-        for (int64_t y = y0; y <= y1; y++) {
-            if (y < p->ymin || y > p->ymax) {
-                if (!st->outside++) st->outside_row = i;
-                continue;
-            }
+        /* years outside the income years are counted, not walked */
+        int64_t a = y0 > p->ymin ? y0 : p->ymin, b = y1 < p->ymax ? y1 : p->ymax;
+        size_t outside = a > b ? (size_t)(y1 - y0 + 1) : (size_t)((a - y0) + (y1 - b));
+        if (outside) {
+            if (!st->outside) st->outside_row = i;
+            st->outside += outside;
+        }
+        for (int64_t y = a; y <= b; y++) {
             long u = missing ? -1 : idmap_get(map, key, (int32_t)y);
             if (u < 0) {
                 if (!st->notfound++) st->notfound_row = i;

@@ -301,7 +301,8 @@ static const char *REG2 =
     "id,scheme,start,end\n"
     "1,iit,2022-03-01,2022-05-31\n"
     "3,iit,2021-11-01,\n"
-    "4,iit,2015-01-01,2015-12-31\n";
+    "4,iit,2015-01-01,2015-12-31\n"
+    "5,iit,0900-01-01,9999-12-31\n";
 
 static void test_take_up_duration_split(void **state)
 {
@@ -350,7 +351,10 @@ static void test_take_up_duration_split(void **state)
     check_share(rp, "take_up", "persons", "scheme=iit,year=2022", 1, 1);
     armoede_result_free(rp);
     /* D's registration lies before the income years */
-    expect_note(r, "registration-years ignored: 1 outside the years 2020-2022 of the income table (first: ");
+    /* 2015, and 900-2019 with 2023-9999 of id 5's: 1 + 1120 + 7977; id 5 is
+     * not in the income table in 2020-2022 */
+    expect_note(r, "registration-years not counted: 3 whose id is not in the income table");
+    expect_note(r, "registration-years ignored: 9098 outside the years 2020-2022 of the income table (first: ");
     expect_note(r, "reg2.csv line 4");
     armoede_result_free(r);
     /* the same with d = 4: nobody eligible anywhere */
@@ -491,6 +495,13 @@ static void test_holder_uptake(void **state)
      * leakage: users H1, H4 (income 500%) -> 1/2 */
     check_share(r, "take_up", H, "scheme=kindpas,year=2023", 1, 2);
     check_share(r, "leakage", H, "scheme=kindpas,year=2023", 1, 2);
+    armoede_result_free(r);
+    /* household registrations count for every member: persons eligible for
+     * the kindpas in 2023: H1 (1, 2) and H2 (3, 4); users H1's -> 2/4 */
+    o.units = ARMOEDE_UNIT_PERSONS;
+    assert_int_equal(armoede_take_up(t, reg, &o, &r), 0);
+    check_share(r, "take_up", "persons", "scheme=kindpas,year=2023", 2, 4);
+    check_share(r, "holder_uptake", "persons", "scheme=kindpas,pass_holder=existing,year=2023", 2, 2);
     armoede_result_free(r);
     armoede_table_free(t);
     armoede_table_free(reg);
