@@ -1010,6 +1010,113 @@ static void test_debt_results_hand(void **state)
 }
 
 /* ------------------------------------------------------------------------
+ * Brute force: debt at intake and results on random cases
+ * ---------------------------------------------------------------------- */
+#define BD_N 3000
+static int cmp_dbl(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void test_debt_bruteforce(void **state)
+{
+    (void)state;
+    static int32_t in[BD_N], cl[BD_N];
+    static double debt[BD_N];
+    static int64_t cid[BD_N];
+    static const char *type[BD_N], *wijk[BD_N], *outc[BD_N];
+    static const char *const W[5] = {"A", "B", "C", "D", "E"};
+    static const char *const O[4] = {"settlement", "completed", "stopped", NULL};
+    int32_t d0;
+    assert_int_equal(armoede_date_from_ymd(2016, 1, 1, &d0), 0);
+    for (int i = 0; i < BD_N; i++) {
+        in[i] = d0 + (int32_t)(bf_unif() * 365.25 * 8); /* 2016-2023 */
+        double u = bf_unif();
+        cl[i] = u < 0.7 ? in[i] + 30 + (int32_t)(bf_unif() * 1500) : INT32_MIN;
+        debt[i] = bf_unif() < 0.02 ? -100 : floor(exp(9 + 1.2 * bf_unif() * 2) * 100) / 100;
+        cid[i] = 1 + (int64_t)(bf_unif() * 2000); /* clients come back */
+        type[i] = bf_unif() < 0.1 ? "entrepreneur" : bf_unif() < 0.02 ? NULL : "private";
+        wijk[i] = W[(int)(bf_unif() * 5)];
+        outc[i] = cl[i] == INT32_MIN ? NULL : O[(int)(bf_unif() * 4)];
+    }
+    armoede_table *t = NULL;
+    assert_int_equal(armoede_table_new(BD_N, &t), 0);
+    assert_int_equal(armoede_table_add_date(t, "intake_date", in, BD_N), 0);
+    assert_int_equal(armoede_table_add_date(t, "closed_date", cl, BD_N), 0);
+    assert_int_equal(armoede_table_add_real(t, "debt", debt, BD_N, 1), 0);
+    assert_int_equal(armoede_table_add_int(t, "client_id", cid, BD_N, 1), 0);
+    assert_int_equal(armoede_table_add_text(t, "client_type", type, BD_N), 0);
+    assert_int_equal(armoede_table_add_text(t, "wijk", wijk, BD_N), 0);
+    assert_int_equal(armoede_table_add_text(t, "outcome", outc, BD_N), 0);
+    armoede_debt_options o = ARMOEDE_DEBT_OPTIONS_INIT;
+    o.columns.creditors = o.columns.first_appointment = o.columns.crisis = NULL;
+    o.bootstrap = 0;
+    const char *by[] = {"wijk"};
+    o.by = by;
+    o.n_by = 1;
+    o.margins = by;
+    o.n_margins = 1;
+    armoede_result *r = NULL, *res = NULL;
+    assert_int_equal(armoede_debt_intake(t, &o, &r), 0);
+    assert_int_equal(armoede_debt_results(t, &o, &res), 0);
+    int32_t last = INT32_MIN;
+    for (int i = 0; i < BD_N; i++) if (in[i] > last) last = in[i];
+    static double x[BD_N];
+    size_t checked = 0;
+    for (int y = 2016; y <= 2023; y++)
+        for (int ct = 0; ct < 3; ct++)
+            for (int w = 0; w <= 5; w++) {
+                const char *ctl = ct == 0 ? "private" : ct == 1 ? "entrepreneur" : "Total";
+                const char *wl = w < 5 ? W[w] : "Total";
+                size_t nx = 0;
+                double sn = 0, sd = 0, cn = 0, cd = 0, rn = 0, rd = 0;
+                for (int i = 0; i < BD_N; i++) {
+                    int yy, mm, dd;
+                    if (ct < 2 && (!type[i] || strcmp(type[i], ctl))) continue;
+                    if (w < 5 && strcmp(wijk[i], wl)) continue;
+                    armoede_date_to_ymd(in[i], &yy, &mm, &dd);
+                    if (yy == y && debt[i] >= 0) x[nx++] = debt[i];
+                    if (cl[i] == INT32_MIN) continue;
+                    armoede_date_to_ymd(cl[i], &yy, &mm, &dd);
+                    if (yy != y) continue;
+                    if (outc[i]) {
+                        sd++; cd++;
+                        sn += !strcmp(outc[i], "settlement");
+                        cn += !strcmp(outc[i], "completed");
+                    }
+                    int32_t end;
+                    assert_int_equal(armoede_date_from_ymd(yy + 5, mm, mm == 2 && dd == 29 ? 28 : dd, &end), 0);
+                    if (end > last) continue;
+                    rd++;
+                    int again = 0;
+                    for (int k = 0; k < BD_N; k++) again |= cid[k] == cid[i] && in[k] > cl[i] && in[k] <= end;
+                    rn += again;
+                }
+                char spec[96];
+                snprintf(spec, sizeof spec, "year=%d,client_type=%s,wijk=%s", y, ctl, wl);
+                if (nx) {
+                    double sum = 0;
+                    for (size_t k = 0; k < nx; k++) sum += x[k];
+                    qsort(x, nx, sizeof *x, cmp_dbl);
+                    double med = nx % 2 ? x[nx / 2] : (x[nx / 2 - 1] + x[nx / 2]) / 2;
+                    assert_close(val(r, "debt_mean", "cases", spec, ARMOEDE_FIELD_ESTIMATE), sum / (double)nx, 1e-9 * sum);
+                    assert_close(val(r, "debt_mean", "cases", spec, ARMOEDE_FIELD_DEN_N), (double)nx, 0);
+                    assert_close(val(r, "debt_median", "cases", spec, ARMOEDE_FIELD_ESTIMATE), med, 0);
+                    checked++;
+                } else
+                    assert_int_equal(find(r, "debt_mean", "cases", spec), -1);
+                if (sd) { check_share(res, "settlement_share", "cases", spec, sn, sd); check_share(res, "completed_share", "cases", spec, cn, cd); }
+                else assert_int_equal(find(res, "settlement_share", "cases", spec), -1);
+                if (rd) { check_share(res, "recidivism", "cases", spec, rn, rd); checked++; }
+            }
+    assert_true(checked > 150);
+    armoede_result_free(r);
+    armoede_result_free(res);
+    armoede_table_free(t);
+}
+
+/* ------------------------------------------------------------------------
  * The dominance rule on debt cells
  * ---------------------------------------------------------------------- */
 static void test_debt_dominance(void **state)
@@ -1171,6 +1278,7 @@ int main(void)
         cmocka_unit_test(test_debt_intake_hand),
         cmocka_unit_test(test_debt_bootstrap),
         cmocka_unit_test(test_debt_results_hand),
+        cmocka_unit_test(test_debt_bruteforce),
         cmocka_unit_test(test_debt_dominance),
         cmocka_unit_test(test_monitor_outcome),
     };
