@@ -1,0 +1,3 @@
+library(testthat)
+library(armoede)
+test_check("armoede")

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Build and test the Python and R bindings against a meson build directory.
+#   bindings/run_tests.sh BUILD_DIR
+# Builds BUILD_DIR (libarmoede, the tools, the Python extension), installs the
+# R package into BUILD_DIR/bindings/r/library, runs the pytest suite
+# (bindings/python/tests) and the testthat suite (bindings/r/armoede/tests),
+# prints one line per suite and a last line "N passed, N failed" (test cases
+# of both suites), and exits non-zero on any failure.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+build=$(cd "${1:?usage: run_tests.sh BUILD_DIR}" && pwd) || exit 1
+src=$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["directories"]["source"])' \
+      "$build/meson-info/meson-info.json") || { echo "FAIL bindings: $build is not a meson build dir"; echo "0 passed, 1 failed"; exit 1; }
+log=$(mktemp -d)
+trap 'rm -rf "$log"' EXIT
+passed=0
+failed=0
+export ARMOEDE_BUILD_DIR=$build ARMOEDE_SOURCE_DIR=$src
+
+if ! ninja -C "$build" -j2 >"$log/ninja.txt" 2>&1; then
+  tail -30 "$log/ninja.txt"; echo "FAIL bindings: the build failed"; echo "0 passed, 1 failed"; exit 1
+fi
+
+# ---- Python: pytest ----
+pyok=0
+if ls "$build"/bindings/python/armoede/_core*.so >/dev/null 2>&1; then
+  PYTHONPATH=$build/bindings/python PYTHONDONTWRITEBYTECODE=1 timeout 1200 /usr/bin/python3 -m pytest -q \
+      -p no:cacheprovider "$here/python/tests" >"$log/pytest.txt" 2>&1
+  rc=$?
+  summary=$(tail -1 "$log/pytest.txt")
+  p=$(grep -o '[0-9]* passed' <<<"$summary" | grep -o '[0-9]*' || true); p=${p:-0}
+  f=$(grep -o '[0-9]* failed' <<<"$summary" | grep -o '[0-9]*' || true); f=${f:-0}
+  e=$(grep -o '[0-9]* error' <<<"$summary" | grep -o '[0-9]*' || true); f=$((f + ${e:-0}))
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" -gt 0 ]; then echo "FAIL python pytest: $p passed, $f failed"; tail -40 "$log/pytest.txt"
+  else echo "ok   python pytest: $p passed"; pyok=1; fi
+else
+  echo "FAIL python: the extension was not built (swig, /usr/bin/python3 with numpy needed)"; failed=$((failed + 1))
+fi
+
+# ---- R: testthat ----
+rlib=$build/bindings/r/library
+if "$here/r/install.sh" "$build" "$rlib" >"$log/rinstall.txt" 2>&1; then
+  (cd "$here/r/armoede/tests" && R_LIBS=$rlib timeout 1200 Rscript -e '
+    suppressMessages({library(testthat); library(armoede)})
+    res <- as.data.frame(test_dir("testthat", reporter = "silent", stop_on_failure = FALSE))
+    bad <- res$failed > 0 | res$error
+    cat(sprintf("TESTTHAT %d %d\n", sum(!bad & !res$skipped), sum(bad)))
+    for (i in which(bad)) cat(sprintf("not ok %s: %s\n", res$file[i], res$test[i]))
+  ') >"$log/testthat.txt" 2>&1
+  rc=$?
+  read -r p f < <(grep '^TESTTHAT' "$log/testthat.txt" | awk '{print $2, $3}') || true
+  p=${p:-0}; f=${f:-0}
+  if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" -gt 0 ]; then echo "FAIL r testthat: $p passed, $f failed"; tail -40 "$log/testthat.txt"
+  else echo "ok   r testthat: $p passed"; fi
+else
+  tail -30 "$log/rinstall.txt"; echo "FAIL r: R CMD INSTALL failed"; failed=$((failed + 1))
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
