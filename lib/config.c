@@ -16,6 +16,17 @@ static char *trim(char *s)
     return s;
 }
 
+/* Cut a trailing comment: '#' after a blank, outside "quotes" (not ';':
+ * "separator = ;" is a value). */
+static void cut_comment(char *s)
+{
+    int inq = 0;
+    for (char *p = s; *p; p++) {
+        if (*p == '"') inq = !inq;
+        else if (!inq && *p == '#' && p > s && (p[-1] == ' ' || p[-1] == '\t')) { *p = '\0'; break; }
+    }
+}
+
 void am_cfg_free(am_cfg *c)
 {
     if (!c) return;
@@ -52,6 +63,8 @@ int am_cfg_read(const char *path, am_cfg **out)
         char *s = trim(buf);
         if (line == 1 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF) s = trim(s + 3);
         if (!*s || *s == '#' || *s == ';') continue;
+        cut_comment(s);
+        s = trim(s);
         if (*s == '[') {
             char *e = strchr(s, ']');
             if (!e || *trim(e + 1)) { rc = am_fail(ARMOEDE_ECONFIG, "%s:%lu: a section header looks like [kind] or [kind name]", path, line); break; }

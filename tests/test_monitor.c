@@ -158,7 +158,8 @@ static void test_config_errors(void **state)
 static void test_disclosure_off_is_noted(void **state)
 {
     (void)state;
-    write_cfg("[indicator m]\ntype = minima\nthresholds = 110\nby = wijk\n[disclosure]\nenabled = no\n[output]\ncsv = o.csv\n");
+    /* comments after values and headers are cut */
+    write_cfg("[indicator m]   # the minima\ntype = minima # of the city\nthresholds = 110\nby = wijk\n[disclosure]\nenabled = no # not for publication\n[output]\ncsv = o.csv\n");
     armoede_result *r = NULL;
     assert_int_equal(armoede_monitor_run(tpath("m.ini"), NULL, &r), ARMOEDE_OK);
     assert_false(armoede_result_protected(r));
