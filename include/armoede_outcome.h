@@ -49,7 +49,8 @@ ARMOEDE_API void armoede_registration_columns_init(armoede_registration_columns 
  *  opts as for armoede_table_read_csv (its columns/types fields must be
  *  NULL: they are set here). *out is freed with armoede_table_free.
  *  Errors: EINVAL, the reader's errors (EIO, EPARSE: a date other than
- *  YYYY-MM-DD, ETYPE, ENOTFOUND: a named column missing), EDATA, ENOMEM. */
+ *  YYYY-MM-DD, ETYPE, ENOTFOUND: a named column missing), EDATA, ENOMEM;
+ *  on error *out is NULL. */
 ARMOEDE_API int armoede_registrations_read_csv(const char *path,
                                                const armoede_registration_columns *cols,
                                                const armoede_read_options *opts,
@@ -182,7 +183,9 @@ ARMOEDE_API void armoede_take_up_options_init(armoede_take_up_options *opts);
  *  linearised SE of armoede_minima. Errors: EINVAL (NULL, bad options, a
  *  bad condition, duplicate scheme codes), ENOTFOUND (a role, column or
  *  scheme of any_of/holder missing), ETYPE, ENORM, EDATA (see above; also a
- *  person twice in one year), ENOMEM. *out: free with armoede_result_free. */
+ *  person twice in one year), ENOMEM. On success *out receives a new result
+ *  (free it with armoede_result_free); on error *out is NULL. t and reg
+ *  are only read (several calls may share them across threads). */
 ARMOEDE_API int armoede_take_up(const armoede_table *t, const armoede_table *reg,
                                 const armoede_take_up_options *opts, armoede_result **out);
 
@@ -288,7 +291,9 @@ ARMOEDE_API void armoede_debt_options_init(armoede_debt_options *opts);
  *  EDATA naming file, line, column and value; an unknown client type label
  *  is EDATA likewise. Each rule that left rows out is counted in the notes
  *  with its first line. Errors: EINVAL, ENOTFOUND (a column missing),
- *  ETYPE, EDATA, ENOMEM. */
+ *  ETYPE, EDATA, ENOMEM. On success *out receives a new result (free it
+ *  with armoede_result_free); on error *out is NULL. opts NULL = the
+ *  defaults. */
 ARMOEDE_API int armoede_debt_intake(const armoede_table *cases, const armoede_debt_options *opts,
                                     armoede_result **out);
 
@@ -308,7 +313,8 @@ ARMOEDE_API int armoede_debt_intake(const armoede_table *cases, const armoede_de
  *                       or before the end of the follow-up; DURATION = the
  *                       years.
  *  A closing date before the intake date is EDATA. Closed cases without an
- *  outcome are counted in a note. Errors as armoede_debt_intake. */
+ *  outcome are counted in a note. Errors, ownership and opts as
+ *  armoede_debt_intake. */
 ARMOEDE_API int armoede_debt_results(const armoede_table *cases, const armoede_debt_options *opts,
                                      armoede_result **out);
 
