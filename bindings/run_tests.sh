@@ -62,5 +62,29 @@ else
   tail -30 "$log/rinstall.txt"; echo "FAIL r: R CMD INSTALL failed"; failed=$((failed + 1))
 fi
 
+# ---- the examples (examples/python, examples/r) on a small synthetic city ----
+ex=$log/ex
+mkdir -p "$ex/data/synthetic" "$ex/examples/groningen" "$ex/examples/python" "$ex/examples/r"
+cp "$src/examples/groningen/trendmonitor.ini" "$ex/examples/groningen/"
+cp "$src/data/norms_participatiewet.csv" "$ex/data/"
+cp "$here/../examples/python/trendmonitor.py" "$ex/examples/python/"
+cp "$here/../examples/r/trendmonitor.R" "$ex/examples/r/"
+if "$build/tools/armoede-gencity" --seed 7 --households 3000 -o "$ex/data/synthetic/groningen_2016_2024.csv.gz" >/dev/null 2>&1; then
+  if [ "$pyok" -eq 1 ] && PYTHONPATH=$build/bindings/python /usr/bin/python3 "$ex/examples/python/trendmonitor.py" \
+       >"$log/ex-py.txt" 2>&1 && [ -s "$ex/out/python/take_up.csv" ] && [ -s "$ex/out/python/trendmonitor.csv" ]; then
+    echo "ok   examples/python/trendmonitor.py"; passed=$((passed + 1))
+  else
+    echo "FAIL examples/python/trendmonitor.py"; tail -20 "$log/ex-py.txt" 2>/dev/null; failed=$((failed + 1))
+  fi
+  if R_LIBS=$rlib Rscript "$ex/examples/r/trendmonitor.R" >"$log/ex-r.txt" 2>&1 \
+       && [ -s "$ex/out/r/take_up.csv" ] && [ -s "$ex/out/r/trendmonitor.csv" ]; then
+    echo "ok   examples/r/trendmonitor.R"; passed=$((passed + 1))
+  else
+    echo "FAIL examples/r/trendmonitor.R"; tail -20 "$log/ex-r.txt"; failed=$((failed + 1))
+  fi
+else
+  echo "FAIL examples: armoede-gencity"; failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
