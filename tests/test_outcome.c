@@ -271,6 +271,72 @@ static void test_take_up_weighted(void **state)
     armoede_table_free(reg);
 }
 
+/* A household-year table (no person ids): households followed by their id,
+ * minors from n_minors. kp: <= 120%, minors; d2: <= 110% two years running.
+ *   10: 2022 and 2023 at 100%, two minors, uses kp in 2023 -> kp and d2 eligible
+ *   11: 2023 at 115%, no minors -> neither; uses kp (leakage)
+ *   12: 2022 at 150%, 2023 at 105%, one minor -> kp eligible, d2 not (1 year)
+ * A person-level registration needs person ids: EINVAL. */
+static void test_take_up_household_file(void **state)
+{
+    (void)state;
+    armoede_table *t = read_csv("hh.csv", "hid,year,income,norm,n_minors\n"
+                                          "10,2022,10000,10000,2\n"
+                                          "10,2023,10000,10000,2\n"
+                                          "12,2022,15000,10000,1\n"
+                                          "11,2023,11500,10000,0\n"
+                                          "12,2023,10500,10000,1\n");
+    armoede_table *reg = read_csv("hhreg.csv", "hid,scheme,year\n10,kp,2023\n11,kp,2023\n");
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_HOUSEHOLD_ID, "hid"), 0);
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_YEAR, "year"), 0);
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_INCOME, "income"), 0);
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_NORM, "norm"), 0);
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_N_MINORS, "n_minors"), 0);
+    armoede_scheme s[2] = {ARMOEDE_SCHEME_INIT, ARMOEDE_SCHEME_INIT};
+    s[0].code = "kp";
+    s[0].threshold = 1.2;
+    s[0].needs_minors = 1;
+    s[1].code = "d2";
+    s[1].threshold = 1.1;
+    s[1].min_years = 2;
+    armoede_impact_options po = ARMOEDE_IMPACT_OPTIONS_INIT;
+    const char *by[] = {"year"};
+    po.by = by;
+    po.n_by = 1;
+    armoede_take_up_options o = ARMOEDE_TAKE_UP_OPTIONS_INIT;
+    o.population = &po;
+    o.schemes = s;
+    o.n_schemes = 2;
+    o.registrations.id = "hid";
+    o.registrations.level = ARMOEDE_LEVEL_HOUSEHOLD;
+    armoede_result *r = NULL;
+    int rc = armoede_take_up(t, reg, &o, &r);
+    if (rc) print_error("%s\n", armoede_last_error());
+    assert_int_equal(rc, 0);
+    check_share(r, "take_up", "households", "scheme=kp,year=2023", 1, 2);
+    check_share(r, "leakage", "households", "scheme=kp,year=2023", 1, 2);
+    check_share(r, "take_up", "households", "scheme=d2,year=2023", 0, 1);
+    check_share(r, "take_up", "households", "scheme=any,year=2023", 1, 2);
+    armoede_result_free(r);
+    o.registrations.level = ARMOEDE_LEVEL_PERSON;
+    assert_int_equal(armoede_take_up(t, reg, &o, &r), ARMOEDE_ENOTFOUND); /* no person_id role */
+    o.registrations.level = ARMOEDE_LEVEL_HOUSEHOLD;
+    o.units = ARMOEDE_UNIT_PERSONS;
+    assert_int_equal(armoede_take_up(t, reg, &o, &r), ARMOEDE_EINVAL);
+    /* a household twice in a year */
+    armoede_table *dup = read_csv("hhdup.csv", "hid,year,income,norm,n_minors\n10,2023,1,10000,0\n10,2023,2,10000,0\n");
+    assert_int_equal(armoede_table_set_role(dup, ARMOEDE_ROLE_HOUSEHOLD_ID, "hid"), 0);
+    assert_int_equal(armoede_table_set_role(dup, ARMOEDE_ROLE_YEAR, "year"), 0);
+    assert_int_equal(armoede_table_set_role(dup, ARMOEDE_ROLE_INCOME, "income"), 0);
+    assert_int_equal(armoede_table_set_role(dup, ARMOEDE_ROLE_NORM, "norm"), 0);
+    o.units = 0;
+    assert_int_equal(armoede_take_up(dup, reg, &o, &r), ARMOEDE_EDATA);
+    assert_non_null(strstr(armoede_last_error(), "hhdup.csv line 2 and"));
+    armoede_table_free(dup);
+    armoede_table_free(t);
+    armoede_table_free(reg);
+}
+
 /* ------------------------------------------------------------------------
  * Durations, a household that splits, registrations by date
  * ---------------------------------------------------------------------- */
@@ -1270,6 +1336,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_take_up_hand),
         cmocka_unit_test(test_take_up_weighted),
+        cmocka_unit_test(test_take_up_household_file),
         cmocka_unit_test(test_take_up_duration_split),
         cmocka_unit_test(test_take_up_conditions_work),
         cmocka_unit_test(test_holder_uptake),
