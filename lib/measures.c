@@ -1097,31 +1097,50 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
         c->fast = 0;
         rc = 0;
     }
-    uint32_t *keep = malloc((N ? N : 1) * sizeof *keep);
-    double *xk = malloc((N ? N : 1) * sizeof *xk);
-    if (!keep || !xk) { free(keep); free(xk); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
-    size_t n = 0;
+    /* the rows that enter; while every row so far enters and the income is a
+     * REAL column taken as it is, the column itself is the array to sort (no
+     * copy: fresh pages are dear) */
     const am_col *I = &t->cols[icol], *Wc = wcol >= 0 ? &t->cols[wcol] : NULL;
+    int inplace = !x && I->type == ARMOEDE_TYPE_REAL;
+    uint32_t *keep = NULL;
+    double *xk = NULL;
+    if (!inplace) {
+        keep = malloc((N ? N : 1) * sizeof *keep);
+        xk = malloc((N ? N : 1) * sizeof *xk);
+        if (!keep || !xk) { free(keep); free(xk); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+    }
+    size_t n = 0;
     for (size_t i = 0; i < N; i++) {
         double inc = num_at(I, i);
-        if (!isfinite(inc)) { nt->bad_income++; continue; }
+        int out = 1;
         double e = x ? inc / x[i] : inc;
-        if (!isfinite(e)) { nt->bad_equiv++; continue; }
-        if (Wc) {
-            double w = num_at(Wc, i);
-            if (!(w > 0 && isfinite(w))) { nt->bad_weight++; continue; }
+        if (!isfinite(inc)) nt->bad_income++;
+        else if (!isfinite(e)) nt->bad_equiv++;
+        else if (Wc && !(num_at(Wc, i) > 0 && isfinite(num_at(Wc, i)))) nt->bad_weight++;
+        else {
+            int miss = 0;
+            for (size_t k = 0; k < nk && !miss; k++) miss = key_code(&c->dims[k], i) < 0;
+            int m1 = 0, m2 = 0;
+            if (scol >= 0) key_at(&t->cols[scol], i, &m1);
+            if (ccol >= 0) key_at(&t->cols[ccol], i, &m2);
+            if (miss) nt->bad_key++;
+            else if (m1 || m2) nt->bad_design++;
+            else if (filtered_out(c, i)) nt->filtered++;
+            else out = 0;
         }
-        int miss = 0;
-        for (size_t k = 0; k < nk && !miss; k++) miss = key_code(&c->dims[k], i) < 0;
-        if (miss) { nt->bad_key++; continue; }
-        int m1 = 0, m2 = 0;
-        if (scol >= 0) key_at(&t->cols[scol], i, &m1);
-        if (ccol >= 0) key_at(&t->cols[ccol], i, &m2);
-        if (m1 || m2) { nt->bad_design++; continue; }
-        if (filtered_out(c, i)) { nt->filtered++; continue; }
-        keep[n] = (uint32_t)i;
-        xk[n++] = e;
+        if (out) {
+            if (!keep) { /* the first row left out: from here on, copy */
+                keep = malloc((N ? N : 1) * sizeof *keep);
+                xk = malloc((N ? N : 1) * sizeof *xk);
+                if (!keep || !xk) { free(keep); free(xk); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
+                for (size_t j = 0; j < n; j++) { keep[j] = (uint32_t)j; xk[j] = I->v.r[j]; }
+            }
+            continue;
+        }
+        if (keep) { keep[n] = (uint32_t)i; xk[n] = e; }
+        n++;
     }
+    const double *xsrc = keep ? xk : I->v.r;
     c->n = n;
     uint32_t *perm = malloc((n ? n : 1) * sizeof *perm);
     c->xs = malloc((n ? n : 1) * sizeof *c->xs);
@@ -1133,11 +1152,11 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
         rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
         goto fail;
     }
-    if ((rc = am_sort_perm(xk, n, perm))) { free(perm); free(keep); free(xk); goto fail; }
+    if ((rc = am_sort_perm(xsrc, n, perm))) { free(perm); free(keep); free(xk); goto fail; }
     for (size_t k = 0; k < n; k++) {
-        uint32_t r = keep[perm[k]];
+        uint32_t r = keep ? keep[perm[k]] : perm[k];
         c->rows[k] = r;
-        c->xs[k] = xk[perm[k]];
+        c->xs[k] = xsrc[perm[k]];
         c->ws[k] = Wc ? num_at(Wc, r) : 1.0;
         c->ys[k] = ycol >= 0 ? key_code(&c->dims[0], r) : 0;
     }

@@ -59,20 +59,48 @@ static uint64_t make_keys(const double *x, size_t n, uint64_t *key)
     return n > 0 ? kmax - kmin : 0;
 }
 
+/* One stable LSD radix sort of keys k (type KT) carrying perm; ka/kb and
+ * pa/pb are the two buffers of each; the result ends in perm. */
+#define RADIX_SORT(KT, ka0, kb0)                                                               \
+    do {                                                                                       \
+        KT *ka = (ka0), *kb = (kb0);                                                           \
+        uint32_t *pa = perm, *pb = p2;                                                         \
+        size_t nb = (size_t)1 << dbits;                                                        \
+        uint64_t mask = nb - 1;                                                                \
+        for (size_t i = 0; i < n; i++)                                                         \
+            for (int ps = 0; ps < passes; ps++)                                                \
+                hist[(size_t)ps * nb + (size_t)(((uint64_t)ka[i] >> (ps * dbits)) & mask)]++;  \
+        for (int ps = 0; ps < passes; ps++) {                                                  \
+            size_t *h = hist + (size_t)ps * nb;                                                \
+            int skip = 0;                                                                      \
+            for (size_t b = 0; b < nb; b++)                                                    \
+                if (h[b] == n) { skip = 1; break; }                                            \
+            if (skip) continue;                                                                \
+            size_t sum = 0;                                                                    \
+            for (size_t b = 0; b < nb; b++) { size_t c_ = h[b]; h[b] = sum; sum += c_; }      \
+            int sh = ps * dbits;                                                               \
+            for (size_t i = 0; i < n; i++) {                                                   \
+                size_t d = h[((uint64_t)ka[i] >> sh) & mask]++;                                \
+                kb[d] = ka[i];                                                                 \
+                pb[d] = pa[i];                                                                 \
+            }                                                                                  \
+            KT *tk = ka; ka = kb; kb = tk;                                                     \
+            uint32_t *tp = pa; pa = pb; pb = tp;                                               \
+        }                                                                                      \
+        if (pa != perm) memcpy(perm, pa, n * sizeof *perm);                                    \
+    } while (0)
+
 /* perm[0..n) = the indices of x in ascending order of value; equal values
- * keep their original order (stable). x must hold no NaN. n < 2^32. */
+ * keep their original order (stable). x must hold no NaN. n < 2^32. Keys
+ * whose range fits 32 bits (incomes in cents up to 42 million euro) are
+ * sorted as uint32: half the memory. */
 int am_sort_perm(const double *x, size_t n, uint32_t *perm)
 {
     if (n > UINT32_MAX)
         return am_fail(ARMOEDE_EINVAL, "sort: %zu values (at most %lu)", n, (unsigned long)UINT32_MAX);
     if (n == 0) return ARMOEDE_OK;
     uint64_t *key = malloc(n * sizeof *key);
-    uint64_t *key2 = malloc(n * sizeof *key2);
-    uint32_t *p2 = malloc(n * sizeof *p2);
-    if (!key || !key2 || !p2) {
-        free(key); free(key2); free(p2);
-        return am_fail(ARMOEDE_ENOMEM, "sort: out of memory for %zu values", n);
-    }
+    if (!key) return am_fail(ARMOEDE_ENOMEM, "sort: out of memory for %zu values", n);
     uint64_t range = make_keys(x, n, key);
     for (size_t i = 0; i < n; i++)
         perm[i] = (uint32_t)i;
@@ -80,46 +108,25 @@ int am_sort_perm(const double *x, size_t n, uint32_t *perm)
     while (bits < 64 && (range >> bits) != 0) bits++;
     int passes = (bits + 10) / 11;
     int dbits = passes ? (bits + passes - 1) / passes : 0;
-    if (passes > 0) {
-        size_t nb = (size_t)1 << dbits;
-        size_t *hist = calloc((size_t)passes * nb, sizeof *hist);
-        if (!hist) {
-            free(key); free(key2); free(p2);
-            return am_fail(ARMOEDE_ENOMEM, "sort: out of memory");
-        }
-        uint64_t mask = nb - 1;
-        for (size_t i = 0; i < n; i++)
-            for (int ps = 0; ps < passes; ps++)
-                hist[(size_t)ps * nb + ((key[i] >> (ps * dbits)) & mask)]++;
-        uint64_t *ka = key, *kb = key2;
-        uint32_t *pa = perm, *pb = p2;
-        for (int ps = 0; ps < passes; ps++) {
-            size_t *h = hist + (size_t)ps * nb;
-            int skip = 0;
-            for (size_t b = 0; b < nb; b++)
-                if (h[b] == n) { skip = 1; break; }
-            if (skip) continue;
-            size_t sum = 0;
-            for (size_t b = 0; b < nb; b++) {
-                size_t c = h[b];
-                h[b] = sum;
-                sum += c;
-            }
-            int sh = ps * dbits;
-            for (size_t i = 0; i < n; i++) {
-                size_t d = h[(ka[i] >> sh) & mask]++;
-                kb[d] = ka[i];
-                pb[d] = pa[i];
-            }
-            uint64_t *tk = ka; ka = kb; kb = tk;
-            uint32_t *tp = pa; pa = pb; pb = tp;
-        }
-        if (pa != perm) memcpy(perm, pa, n * sizeof *perm);
-        free(hist);
+    if (passes == 0) { free(key); return ARMOEDE_OK; }
+    int narrow = bits <= 32;
+    if (narrow) { /* in place: element i moves from byte 8i to byte 4i */
+        uint32_t *k32 = (uint32_t *)(void *)key;
+        for (size_t i = 0; i < n; i++) k32[i] = (uint32_t)key[i];
     }
-    free(key); free(key2); free(p2);
+    void *key2 = malloc(n * (narrow ? sizeof(uint32_t) : sizeof(uint64_t)));
+    uint32_t *p2 = malloc(n * sizeof *p2);
+    size_t *hist = calloc((size_t)passes << dbits, sizeof *hist);
+    if (!key2 || !p2 || !hist) {
+        free(key); free(key2); free(p2); free(hist);
+        return am_fail(ARMOEDE_ENOMEM, "sort: out of memory for %zu values", n);
+    }
+    if (narrow) RADIX_SORT(uint32_t, (uint32_t *)(void *)key, (uint32_t *)key2);
+    else RADIX_SORT(uint64_t, key, (uint64_t *)key2);
+    free(key); free(key2); free(p2); free(hist);
     return ARMOEDE_OK;
 }
+#undef RADIX_SORT
 
 int am_quantiles(const double *x, const double *w, size_t n, const double *p, size_t np, int rule,
                  double *out)
