@@ -525,6 +525,14 @@ typedef struct {
     dd *yhist, *ytot;          /* the years' median histogram, made by fast_prepare */
     dd **gw;                   /* per pattern and group: weight and persons (fast_prepare) */
     double **gn;
+    /* arpt + arpr alone: fast_prepare also makes each pattern's histogram
+     * over (mixed-radix key, bucket) of weights and persons */
+    int arpr2;
+    unsigned amb;              /* bucket resolution of yhist (and khist) */
+    uint64_t *prange;          /* keys per pattern */
+    dd **khist;
+    uint32_t **kcnt;
+    uint64_t **gkey;           /* per pattern: the key of each group */
     const am_col *ycolp;       /* the year column or NULL */
     const am_col *fwy, *fst, *fin; /* population filters that are on (whole_year, student, institutional) */
 } mctx;
@@ -557,6 +565,12 @@ static void mctx_free(mctx *c)
     if (c->gw)
         for (size_t p = 0; p < c->npat; p++) { free(c->gw[p]); free(c->gn[p]); }
     free(c->gw); free(c->gn);
+    for (size_t p = 0; p < c->npat; p++) {
+        if (c->khist) free(c->khist[p]);
+        if (c->kcnt) free(c->kcnt[p]);
+        if (c->gkey) free(c->gkey[p]);
+    }
+    free(c->khist); free(c->kcnt); free(c->gkey); free(c->prange);
 }
 
 /* Statistics of every pattern's groups for weights ws (sorted order). st[p]
@@ -1092,6 +1106,9 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
             }
         free(c->pats); free(c->direct); free(c->mult); free(c->totmask); free(c->goff);
         c->pats = NULL; c->direct = NULL; c->mult = NULL; c->totmask = NULL; c->goff = NULL;
+        /* (fast_prepare gives up before it fills any per-pattern entry of these) */
+        free(c->gw); free(c->gn); free(c->prange); free(c->khist); free(c->kcnt); free(c->gkey);
+        c->gw = NULL; c->gn = NULL; c->prange = NULL; c->khist = NULL; c->kcnt = NULL; c->gkey = NULL;
         c->npat = 0;
         memset(nt, 0, sizeof *nt);
         c->fast = 0;
@@ -1593,10 +1610,14 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
     c->goff = calloc(c->npat + 1, sizeof *c->goff);
     c->gw = calloc(c->npat, sizeof *c->gw);
     c->gn = calloc(c->npat, sizeof *c->gn);
-    uint64_t **gkeys = calloc(c->npat, sizeof *gkeys);
+    c->prange = calloc(c->npat, sizeof *c->prange);
+    c->khist = calloc(c->npat, sizeof *c->khist);
+    c->kcnt = calloc(c->npat, sizeof *c->kcnt);
+    uint64_t **gkeys = c->gkey = calloc(c->npat, sizeof *gkeys);
     size_t *gcap = calloc(c->npat, sizeof *gcap);
     int rc = 0;
-    if (!c->pats || !c->direct || !c->mult || !c->totmask || !c->goff || !gkeys || !gcap || !c->gw || !c->gn) {
+    if (!c->pats || !c->direct || !c->mult || !c->totmask || !c->goff || !gkeys || !gcap || !c->gw || !c->gn ||
+        !c->prange || !c->khist || !c->kcnt) {
         rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
         goto out;
     }
@@ -1614,6 +1635,7 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
             if (range > (UINT64_C(1) << 22) / l) { rc = 1; goto out; } /* too many: the general path */
             range *= l;
         }
+        c->prange[pi] = range;
         c->direct[pi] = malloc(range * sizeof **c->direct);
         if (!c->direct[pi]) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
         for (uint64_t r = 0; r < range; r++) c->direct[pi][r] = -1;
@@ -1626,12 +1648,22 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
     unsigned m = c->measures;
     int need_t = (m & (ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR | ARMOEDE_MEASURE_RMPG)) ||
                  ((m & ARMOEDE_MEASURE_FGT) && c->o->fgt_line == ARMOEDE_LINE_ARPT);
-    unsigned mb = (unsigned)f_nb_bits(c->nyears, 1);
+    uint64_t keys = 0;
+    for (size_t pi = 0; pi < c->npat; pi++) keys += c->prange[pi];
+    c->arpr2 = need_t && !c->o->domain_threshold &&
+               !(m & ~(ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR)) && keys <= 4096;
+    unsigned mb = (unsigned)f_nb_bits(c->nyears + (c->arpr2 ? (size_t)keys : 0), 1);
     size_t nb = (size_t)64 << mb;
+    c->amb = mb;
     if (need_t) {
         c->yhist = calloc(c->nyears * nb, sizeof *c->yhist);
         c->ytot = calloc(c->nyears, sizeof *c->ytot);
         if (!c->yhist || !c->ytot) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
+    }
+    for (size_t pi = 0; c->arpr2 && pi < c->npat; pi++) {
+        c->khist[pi] = calloc(c->prange[pi] * nb, sizeof **c->khist);
+        c->kcnt[pi] = calloc(c->prange[pi] * nb, sizeof **c->kcnt);
+        if (!c->khist[pi] || !c->kcnt[pi]) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
     }
     for (size_t i = 0; i < N; i++) {
         if (!f_row(c, i, &x, &w, codes)) {
@@ -1647,9 +1679,10 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
             continue;
         }
         n++;
+        size_t bk = f_bucket(x, mb, nb);
         if (need_t) {
             size_t y = c->ycolp ? (size_t)codes[0] : 0;
-            dd_add(&c->yhist[y * nb + f_bucket(x, mb, nb)], w);
+            dd_add(&c->yhist[y * nb + bk], w);
             dd_add(&c->ytot[y], w);
         }
         for (size_t pi = 0; pi < c->npat; pi++) {
@@ -1677,6 +1710,10 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
             int32_t g = c->direct[pi][key];
             dd_add(&c->gw[pi][g], w);
             c->gn[pi][g] += 1;
+            if (c->arpr2) {
+                dd_add(&c->khist[pi][key * nb + bk], w);
+                c->kcnt[pi][key * nb + bk]++;
+            }
         }
     }
     c->n = n;
@@ -1704,10 +1741,7 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
     }
     c->Gall = c->goff[c->npat];
 out:
-    if (gkeys)
-        for (size_t pi = 0; pi < c->npat; pi++) free(gkeys[pi]);
-    free(gkeys);
-    free(gcap);
+    free(gcap); /* gkeys (c->gkey) are kept for fast_arpr2 */
     return rc;
 }
 
@@ -1727,19 +1761,20 @@ static int fast_arpr2(mctx *c, double **st)
 {
     const armoede_measures_options *o = c->o;
     size_t Y = c->nyears, G = c->Gall, ns = c->nst;
-    unsigned mb = (unsigned)f_nb_bits(Y, 1);
+    unsigned mb = c->amb;
     size_t nb = (size_t)64 << mb;
     int rule = (int)o->rule;
     size_t *bs = malloc(Y * sizeof *bs), *ncand = calloc(Y, sizeof *ncand), *capc = calloc(Y, sizeof *capc);
+    size_t *blo = malloc(Y * sizeof *blo), *bhi = malloc(Y * sizeof *bhi);
     long double *below = malloc(Y * sizeof *below);
-    double *tlo = malloc(Y * sizeof *tlo), *thi = malloc(Y * sizeof *thi), *nextmin = malloc(Y * sizeof *nextmin);
+    double *nextmin = malloc(Y * sizeof *nextmin);
     double *ty = malloc(Y * sizeof *ty), *pn = calloc(G ? G : 1, sizeof *pn);
     dd *pw = calloc(G ? G : 1, sizeof *pw);
     xwpair **cand = calloc(Y, sizeof *cand);
     uint32_t *tc = NULL;
     size_t ntc = 0, captc = 0;
     int rc = 0;
-    if (!bs || !ncand || !capc || !below || !tlo || !thi || !nextmin || !ty || !pn || !pw || !cand) {
+    if (!bs || !ncand || !capc || !blo || !bhi || !below || !nextmin || !ty || !pn || !pw || !cand) {
         rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
         goto out;
     }
@@ -1747,11 +1782,11 @@ static int fast_arpr2(mctx *c, double **st)
         const dd *h = c->yhist + y * nb;
         long double T = dd_val(c->ytot[y]), cum = 0;
         size_t lastb = nb;
-        bs[y] = nb;
+        bs[y] = nb; /* none: no row in the year */
+        blo[y] = nb;
+        bhi[y] = 0;
         below[y] = 0;
         nextmin[y] = INFINITY;
-        tlo[y] = INFINITY; /* no rows: nothing surely poor, nothing kept */
-        thi[y] = -INFINITY;
         if (!(T > 0)) continue;
         for (size_t b = 0; b < nb; b++) {
             long double hb = dd_val(h[b]);
@@ -1762,6 +1797,9 @@ static int fast_arpr2(mctx *c, double **st)
             cum += hb;
         }
         if (bs[y] == nb) { bs[y] = lastb; below[y] = cum - dd_val(h[lastb]); }
+        /* the threshold lies in [p lo, p hi] of the median's bucket; the rows
+         * in the buckets of that range are tested once it is known, the
+         * buckets below it are all poor */
         size_t b = bs[y];
         double lo, hi;
         if (b == 0) { lo = -INFINITY; hi = 0; }
@@ -1770,16 +1808,27 @@ static int fast_arpr2(mctx *c, double **st)
             lo = b == 1 ? 0 : bits_double(k << (52 - mb));
             hi = b == nb - 1 ? INFINITY : bits_double((k + 1) << (52 - mb));
         }
-        tlo[y] = o->p * lo;
-        thi[y] = o->p * hi;
+        blo[y] = f_bucket(o->p * lo, mb, nb);
+        bhi[y] = f_bucket(o->p * hi, mb, nb);
+        if (isinf(hi)) bhi[y] = nb - 1;
     }
+    /* the scan: only the income is read for most rows */
     int32_t codes[17], g[64];
     double x, w;
+    const am_col *I = c->fI;
+    int ireal = I->type == ARMOEDE_TYPE_REAL, euro = rule == AM_Q_EUROSTAT;
     for (size_t i = 0; i < c->N; i++) {
+        double v = ireal ? I->v.r[i] : num_at(I, i);
+        if (!isfinite(v)) continue;
+        size_t y = c->ycolp ? (size_t)key_code(&c->dims[0], i) : 0;
+        if (y >= Y) continue; /* a missing year */
+        size_t b = f_bucket(v, mb, nb);
+        int med = b == bs[y], thr = b >= blo[y] && b <= bhi[y];
+        int nxt = euro && b > bs[y] && v < nextmin[y];
+        if (!med && !thr && !nxt) continue;
         if (!f_row(c, i, &x, &w, codes)) continue;
-        size_t y = c->ycolp ? (size_t)codes[0] : 0;
-        size_t b = f_bucket(x, mb, nb);
-        if (b == bs[y]) {
+        if (nxt) nextmin[y] = x;
+        if (med) {
             if (ncand[y] == capc[y]) {
                 size_t nc = capc[y] ? 2 * capc[y] : 1024;
                 xwpair *np = realloc(cand[y], nc * sizeof *np);
@@ -1788,12 +1837,8 @@ static int fast_arpr2(mctx *c, double **st)
                 capc[y] = nc;
             }
             cand[y][ncand[y]++] = (xwpair){x, w};
-        } else if (b > bs[y] && x < nextmin[y])
-            nextmin[y] = x;
-        if (x < tlo[y]) {
-            f_groups(c, codes, g);
-            for (size_t p = 0; p < c->npat; p++) { dd_add(&pw[g[p]], w); pn[g[p]] += 1; }
-        } else if (x <= thi[y]) {
+        }
+        if (thr) {
             if (ntc == captc) {
                 size_t nc = captc ? 2 * captc : 1024;
                 uint32_t *np = realloc(tc, nc * sizeof *np);
@@ -1806,6 +1851,7 @@ static int fast_arpr2(mctx *c, double **st)
     }
     for (size_t y = 0; y < Y; y++)
         ty[y] = o->p * f_resolve(cand[y], ncand[y], below[y], dd_val(c->ytot[y]), 0.5, rule, nextmin[y]);
+    /* the rows near the threshold, exactly */
     for (size_t k = 0; k < ntc; k++) {
         if (!f_row(c, tc[k], &x, &w, codes)) continue;
         double t = ty[c->ycolp ? (size_t)codes[0] : 0];
@@ -1816,19 +1862,29 @@ static int fast_arpr2(mctx *c, double **st)
     for (size_t p = 0; p < c->npat; p++)
         for (size_t gi = 0; gi < c->pats[p].G; gi++) {
             double *S = st[p] + gi * ns;
-            size_t gg = c->goff[p] + gi;
+            size_t gg = c->goff[p] + gi, y = (size_t)c->pats[p].gyear[gi];
+            /* the buckets below the threshold's range: all poor */
+            const dd *h = c->khist[p] + c->gkey[p][gi] * nb;
+            const uint32_t *hc = c->kcnt[p] + c->gkey[p][gi] * nb;
+            dd sw = pw[gg];
+            double sn = pn[gg];
+            for (size_t b = 0; b < blo[y] && b < nb; b++) {
+                dd_add(&sw, h[b].hi);
+                dd_add(&sw, h[b].lo);
+                sn += hc[b];
+            }
             for (size_t k = 0; k < ns; k++) S[k] = 0;
             S[S_MED] = S[S_MPOOR] = S[S_Q20] = S[S_Q80] = S[S_GINI] = NAN;
             S[S_W] = (double)dd_val(c->gw[p][gi]);
             S[S_N] = c->gn[p][gi];
-            S[S_T] = ty[c->pats[p].gyear[gi]];
-            S[S_PW] = (double)dd_val(pw[gg]);
-            S[S_PN] = pn[gg];
+            S[S_T] = ty[y];
+            S[S_PW] = (double)dd_val(sw);
+            S[S_PN] = sn;
         }
 out:
     if (cand)
         for (size_t y = 0; y < Y; y++) free(cand[y]);
-    free(cand); free(bs); free(ncand); free(capc); free(below); free(tlo); free(thi); free(nextmin);
+    free(cand); free(bs); free(ncand); free(capc); free(blo); free(bhi); free(below); free(nextmin);
     free(ty); free(pn); free(pw); free(tc);
     return rc;
 }
@@ -1838,8 +1894,7 @@ static int fast_compute(mctx *c, double **st)
 {
     const armoede_measures_options *o = c->o;
     unsigned m = c->measures;
-    if (!o->domain_threshold && !(m & ~(ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR)) && c->yhist)
-        return fast_arpr2(c, st);
+    if (c->arpr2 && c->yhist) return fast_arpr2(c, st);
     size_t ns = c->nst, G = c->Gall;
     int need_t = (m & (ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR | ARMOEDE_MEASURE_RMPG)) ||
                  ((m & ARMOEDE_MEASURE_FGT) && o->fgt_line == ARMOEDE_LINE_ARPT);
