@@ -178,10 +178,11 @@ ARMOEDE_API int armoede_equivalise(armoede_table *t, const armoede_equivalise_op
  * Shares (arpr, persistent_arpr, rmpg, gini, fgt) are fractions, not
  * percentages (laeken reports 100 times these). The threshold field holds
  * p (fgt_p for the norm line), the duration field the window for
- * persistent_arpr. A group whose weight is zero is not reported; a group
- * of one person gives median = its income, rmpg NaN or 0, qsr 1 (when its
- * income is positive) and gini 0; all incomes equal give arpr 0, qsr 1,
- * gini 0 (1 - 1 may round to a few ulps).
+ * persistent_arpr. A group whose weight is zero is not reported. A group
+ * of one person, or whose incomes are all equal, has median = that income,
+ * gini 0 and qsr 0 (no income above its 80% quantile, as in laeken); its
+ * rmpg is NaN when nobody in it is below the threshold. All incomes 0:
+ * gini NaN (0 / 0).
  *
  * Bootstrap (bootstrap = B > 0): B replicates; in each, within each stratum
  * (strata column; one stratum when NULL; with no cluster column the year is
