@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Build and test the Python and R bindings against a meson build directory.
-#   bindings/run_tests.sh BUILD_DIR
+#   bindings/run_tests.sh BUILD_DIR [ASAN_BUILD_DIR]
 # Builds BUILD_DIR (libarmoede, the tools, the Python extension), installs the
 # R package into BUILD_DIR/bindings/r/library, runs the pytest suite
 # (bindings/python/tests) and the testthat suite (bindings/r/armoede/tests),
 # prints one line per suite and a last line "N passed, N failed" (test cases
-# of both suites), and exits non-zero on any failure.
+# of both suites), and exits non-zero on any failure. With ASAN_BUILD_DIR (a
+# build with -Db_sanitize=address,undefined -Db_lundef=false) the pytest suite
+# also runs under AddressSanitizer + UBSan, and 100,000 calls under the leak
+# checker must leave no leak allocated by libarmoede or the bindings.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: run_tests.sh BUILD_DIR}" && pwd) || exit 1
@@ -60,6 +63,38 @@ if "$here/r/install.sh" "$build" "$rlib" >"$log/rinstall.txt" 2>&1; then
   else echo "ok   r testthat: $p passed"; fi
 else
   tail -30 "$log/rinstall.txt"; echo "FAIL r: R CMD INSTALL failed"; failed=$((failed + 1))
+fi
+
+# ---- Python under AddressSanitizer + UBSan, and the leak checker ----
+if [ -n "${2:-}" ]; then
+  asan=$(cd "$2" && pwd)
+  preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
+  if ninja -C "$asan" -j2 >"$log/ninja-asan.txt" 2>&1 && ls "$asan"/bindings/python/armoede/_core*.so >/dev/null 2>&1; then
+    LD_PRELOAD=$preload ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+      ARMOEDE_ASAN=1 ARMOEDE_BUILD_DIR=$asan PYTHONPATH=$asan/bindings/python PYTHONDONTWRITEBYTECODE=1 \
+      timeout 1800 /usr/bin/python3 -m pytest -q -p no:cacheprovider "$here/python/tests" >"$log/pytest-asan.txt" 2>&1
+    rc=$?
+    summary=$(tail -1 "$log/pytest-asan.txt")
+    p=$(grep -o '[0-9]* passed' <<<"$summary" | grep -o '[0-9]*' || true); p=${p:-0}
+    f=$(grep -o '[0-9]* failed' <<<"$summary" | grep -o '[0-9]*' || true); f=${f:-0}
+    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+    if grep -q "ERROR: AddressSanitizer\|runtime error:" "$log/pytest-asan.txt"; then f=$((f + 1)); fi
+    passed=$((passed + p)); failed=$((failed + f))
+    if [ "$f" -gt 0 ]; then echo "FAIL python pytest (asan+ubsan): $p passed, $f failed"; tail -40 "$log/pytest-asan.txt"
+    else echo "ok   python pytest (asan+ubsan): $p passed"; fi
+    # Python itself leaves blocks allocated at exit; a leak of ours has a frame in
+    # the extension or the library (amb_*, armoede_*, am_*, _core).
+    LD_PRELOAD=$preload ASAN_OPTIONS=detect_leaks=1 PYTHONPATH=$asan/bindings/python \
+      timeout 1800 /usr/bin/python3 "$here/python/tests/leak_check.py" >"$log/leak.txt" 2>&1
+    if grep -q "calls done" "$log/leak.txt" && ! grep -Eq '(_core\.cpython|libarmoede| in (amb|armoede|am)_)' "$log/leak.txt"; then
+      echo "ok   python leak check (asan): 100,000 calls, no leak of ours"; passed=$((passed + 1))
+    else
+      echo "FAIL python leak check (asan)"; grep -B2 -A12 -E '(_core\.cpython|libarmoede| in (amb|armoede|am)_)' "$log/leak.txt" | head -60
+      tail -5 "$log/leak.txt"; failed=$((failed + 1))
+    fi
+  else
+    tail -30 "$log/ninja-asan.txt"; echo "FAIL python (asan): the build failed"; failed=$((failed + 1))
+  fi
 fi
 
 # ---- the examples (examples/python, examples/r) on a small synthetic city ----
