@@ -867,6 +867,34 @@ static void test_bootstrap(void **state)
     free(x); free(w); free(st); free(cl);
 }
 
+/* Empty input on every path: a table without rows, and one whose rows are
+ * all left out, give an empty result (and the notes), never a crash. */
+static void test_empty_paths(void **state)
+{
+    (void)state;
+    const unsigned sets[] = {ARMOEDE_MEASURE_ARPR, ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR,
+                             ARMOEDE_MEASURE_QSR | ARMOEDE_MEASURE_MEDIAN | ARMOEDE_MEASURE_RMPG,
+                             ARMOEDE_MEASURE_FGT, ARMOEDE_MEASURE_GINI};
+    const double nanv[3] = {NAN, NAN, NAN}, w0[3] = {0, -1, NAN}, x3[3] = {1, 2, 3};
+    for (int k = 0; k < 3; k++) {
+        armoede_table *t = k == 0 ? table_xw(NULL, NULL, 0) : k == 1 ? table_xw(nanv, NULL, 3) : table_xw(x3, w0, 3);
+        const char *lab[3] = {"a", "b", "a"};
+        if (k > 0) assert_int_equal(armoede_table_add_text(t, "g", lab, 3), 0);
+        for (size_t s = 0; s < sizeof sets / sizeof sets[0]; s++) {
+            armoede_measures_options o = ARMOEDE_MEASURES_OPTIONS_INIT;
+            o.measures = sets[s];
+            const char *by[] = {"g"};
+            if (k > 0) { o.by = by; o.n_by = 1; o.margins = by; o.n_margins = 1; }
+            armoede_result *r = NULL;
+            assert_int_equal(armoede_measures(t, &o, &r), 0);
+            assert_int_equal(armoede_result_nrows(r), 0);
+            if (k > 0) assert_true(has_note(r, "3 rows left out"));
+            armoede_result_free(r);
+        }
+        armoede_table_free(t);
+    }
+}
+
 /* ---------------- the monitor hook ----------------
  * The ten incomes of X10 as a person file with a filter column: the
  * student row (income 1000) is left out by [population] student = yes,
@@ -932,6 +960,7 @@ int main(void)
         cmocka_unit_test(test_measures_equivalised),
         cmocka_unit_test(test_bootstrap),
         cmocka_unit_test(test_monitor),
+        cmocka_unit_test(test_empty_paths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
