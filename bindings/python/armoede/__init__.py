@@ -265,6 +265,20 @@ class Table:
             return self.add_int(name, a.astype(_np.int64), copy=False)
         if k == "M":
             return self.add_date(name, a)
+        if k in "OUS" and _pd is not None:
+            kind = _pd.api.types.infer_dtype(a, skipna=True)
+            if kind in ("string", "empty"):
+                # dictionary codes in order of first appearance (as add_text), in C
+                codes, uniques = _pd.factorize(a, use_na_sentinel=True)
+                return self.add_cat(name, codes.astype(_np.int32), list(uniques))
+            if kind == "bytes":
+                a = _np.array([None if v is None else v.decode("utf-8") for v in a.tolist()], dtype=object)
+                return self._add(name, a)
+            bad = next(((i, v) for i, v in enumerate(a.tolist()) if not (
+                v is None or isinstance(v, str) or (isinstance(v, float) and v != v) or v is _pd.NA)), None)
+            if bad is not None:
+                raise TypeError("row %d holds a %s (%r), not a string: give the column one type"
+                                % (bad[0], type(bad[1]).__name__, bad[1]))
         if k in "OUS":
             vals = []
             for i, v in enumerate(a.tolist()):

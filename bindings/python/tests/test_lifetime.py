@@ -117,3 +117,27 @@ def test_no_leak_over_100000_calls():
     grown = rss_kib() - before
     # a leak of even 16 bytes per call would be 1.6 MB
     assert grown < 1024, "RSS grew by %d KiB over %d calls" % (grown, rounds * calls_per_round)
+
+
+def test_threads_share_a_table():
+    """The GIL is released during the computation; one table read by four
+    threads at once gives four identical results."""
+    import threading
+    rng = np.random.default_rng(1)
+    n = 200000
+    t = armoede.Table.from_arrays({"hid": np.arange(n), "year": rng.integers(2016, 2025, n),
+                                   "ratio": rng.uniform(50, 300, n), "wijk": rng.choice(list("ABCDEFGH"), n)},
+                                  household_id="hid", year="year", ratio_pct="ratio")
+    out = [None] * 4
+
+    def run(i):
+        out[i] = armoede.minima(t, by=["year", "wijk"], margins=["wijk"], nthreads=1)
+
+    ths = [threading.Thread(target=run, args=(i,)) for i in range(4)]
+    for th in ths:
+        th.start()
+    for th in ths:
+        th.join()
+    for r in out[1:]:
+        pd.testing.assert_frame_equal(out[0], r)
+    assert len(out[0]) > 100
