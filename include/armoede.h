@@ -337,6 +337,8 @@ typedef enum armoede_field {
     ARMOEDE_FIELD_THRESHOLD,    /**< p (1.10 = 110% of the norm); NaN if none */
     ARMOEDE_FIELD_DURATION,     /**< k years, or m years for relapse; NaN if none */
     ARMOEDE_FIELD_REFERENCE,    /**< the figure compared with (a national figure, a target); NaN if none */
+    ARMOEDE_FIELD_STATISTIC,    /**< a test statistic (t or z) of a difference; NaN if none */
+    ARMOEDE_FIELD_P_VALUE,      /**< its two-sided p-value; NaN if none */
     ARMOEDE_FIELD_COUNT_        /**< number of fields; not a field */
 } armoede_field;
 
@@ -384,6 +386,9 @@ ARMOEDE_API void armoede_result_free(armoede_result *r);
  * group are outside the numerator (den_n - num_n between 1 and min_n - 1:
  * everyone in the group would be known to be in it). Count indicators (no
  * denominator) use the numerator rule only.
+ * Dominance: cells of amounts (sums and means, e.g. debt at intake) whose one
+ * or two largest contributions make up most of the cell are suppressed too
+ * (the (n, k) rule; see dominance_n and dominance_k below).
  * Secondary suppression: within each table (same indicator, unit, threshold
  * and duration), cells that differ in one key and share all others form a
  * line, together with the cells that are totals over that key (labelled
@@ -432,7 +437,8 @@ ARMOEDE_API int armoede_sdc_apply(armoede_result *r, const armoede_sdc_options *
  * path only when complete: no partial file is ever left as if complete.
  *
  * Disclosure control is on by default: an unprotected result is protected
- * with the default armoede_sdc_options (min_n 10, secondary on, no rounding)
+ * with the default armoede_sdc_options (min_n 10, secondary on, no rounding,
+ * dominance (2, 50%))
  * on a copy before writing, unless opts->unprotected is set to 1 explicitly.
  * ---------------------------------------------------------------------- */
 #define ARMOEDE_WRITE_OPTIONS_VERSION 1
@@ -445,8 +451,9 @@ typedef struct armoede_write_options {
 
 /** Tidy CSV: one row per cell with columns indicator, unit, threshold,
  *  duration, the key columns, estimate, numerator, denominator, numerator_n,
- *  denominator_n, se, ci_low, ci_high, status (ok, suppressed_primary,
- *  suppressed_secondary, no_data), rounded (0/1), reason. Numbers are written
+ *  denominator_n, se, ci_low, ci_high, reference, statistic, p_value, status
+ *  (ok, suppressed_primary, suppressed_secondary, no_data,
+ *  suppressed_dominance), rounded (0/1), reason. Numbers are written
  *  in the shortest of 15, 16 or 17 significant digits that reads back as
  *  exactly the same double (C locale); empty where NaN or hidden. */
 ARMOEDE_API int armoede_result_write_csv(const armoede_result *r, const char *path,

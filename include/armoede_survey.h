@@ -171,8 +171,8 @@ ARMOEDE_API int armoede_survey_share(const armoede_table *t, const armoede_surve
  *  with df = (PSUs - strata with a row of either domain) (or opts->df).
  *  Rows: indicator NAME (opts->indicator or "survey_diff"): estimate d,
  *  se, ci_low/ci_high (d -/+ t SE), reference = p_a, numerator_n = n_b,
- *  denominator_n = n_a + n_b; and indicator NAME_p: estimate = the p-value,
- *  reference = the statistic. ci_method is not used. Errors as
+ *  denominator_n = n_a + n_b, statistic = d / SE, p_value = the two-sided
+ *  p-value. ci_method is not used. Errors as
  *  armoede_survey_share, plus EINVAL when level_a equals level_b. */
 ARMOEDE_API int armoede_survey_compare(const armoede_table *t, const armoede_survey_options *opts,
                                        const char *column, const char *level_a,

@@ -608,12 +608,15 @@ int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **
     /* [disclosure] */
     {
         armoede_sdc_options so = ARMOEDE_SDC_OPTIONS_INIT;
+        double dom_k = so.dominance_k * 100.0; /* a percentage in the config */
         int enabled = 1;
         am_cfg_section *ds = find_sec(c, "disclosure", NULL);
         if (ds && ((rc = am_mon_bool(m, ds, "enabled", &enabled)) || (rc = am_mon_int(m, ds, "min_n", 0, 1000000, &so.min_n)) ||
                    (rc = am_mon_bool(m, ds, "secondary", &so.secondary)) || (rc = am_mon_int(m, ds, "round", 0, 10, &so.round_base)) ||
-                   (rc = am_cfg_unused(c, ds))))
+                   (rc = am_mon_int(m, ds, "dominance_n", 0, 2, &so.dominance_n)) ||
+                   (rc = am_mon_real(m, ds, "dominance_k", 1, 100, &dom_k)) || (rc = am_cfg_unused(c, ds))))
             goto done;
+        so.dominance_k = dom_k / 100.0;
         if (so.round_base != 0 && so.round_base != 5 && so.round_base != 10) {
             unsigned long line;
             am_cfg_get(ds, "round", &line);

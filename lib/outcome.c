@@ -1762,7 +1762,7 @@ int armoede_debt_intake(const armoede_table *cases, const armoede_debt_options *
     size_t n = cases->nrows;
     if (!rc && !(r = am_result_new())) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
     if (!rc) rc = dbt_keys(r, &d, NULL);
-    if (!rc && !(val = malloc((n ? n : 1) * sizeof *val))) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
+    if (!rc && !(val = calloc(n ? n : 1, sizeof *val))) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
     if (!rc && !(rng = gsl_rng_alloc(gsl_rng_mt19937))) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
     if (rc) goto done;
     char where[512], vb[128];

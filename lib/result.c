@@ -337,9 +337,10 @@ static void num(FILE *f, double v, const char *nan_text)
 static const armoede_field csv_fields[] = {
     ARMOEDE_FIELD_ESTIMATE, ARMOEDE_FIELD_NUM_W, ARMOEDE_FIELD_DEN_W, ARMOEDE_FIELD_NUM_N,
     ARMOEDE_FIELD_DEN_N, ARMOEDE_FIELD_SE, ARMOEDE_FIELD_CI_LOW, ARMOEDE_FIELD_CI_HIGH,
-    ARMOEDE_FIELD_REFERENCE};
+    ARMOEDE_FIELD_REFERENCE, ARMOEDE_FIELD_STATISTIC, ARMOEDE_FIELD_P_VALUE};
 static const char *const csv_field_names[] = {"estimate", "numerator", "denominator", "numerator_n",
-                                              "denominator_n", "se", "ci_low", "ci_high", "reference"};
+                                              "denominator_n", "se", "ci_low", "ci_high", "reference",
+                                              "statistic", "p_value"};
 #define N_CSV_FIELDS (sizeof csv_fields / sizeof *csv_fields)
 
 int armoede_result_write_csv(const armoede_result *r, const char *path, const armoede_write_options *opts)

@@ -967,7 +967,7 @@ int armoede_survey_share(const armoede_table *t, const armoede_survey_options *o
     return 0;
 }
 
-static int diff_row(armoede_result *r, const char *ind, const char *indp, const char *unit, const char *const *keys,
+static int diff_row(armoede_result *r, const char *ind, const char *unit, const char *const *keys,
                     double d, double se, double q, double df, double pa, double na, double nb, int normal)
 {
     double f[ARMOEDE_FIELD_COUNT_];
@@ -979,16 +979,11 @@ static int diff_row(armoede_result *r, const char *ind, const char *indp, const 
     f[ARMOEDE_FIELD_REFERENCE] = pa;
     f[ARMOEDE_FIELD_NUM_N] = nb;
     f[ARMOEDE_FIELD_DEN_N] = na + nb;
-    int rc = am_result_add_interned(r, ind, unit, keys, f);
-    if (rc) return rc;
     double stat = d / se, pv = NAN;
     if (se > 0) pv = normal ? 2 * gsl_cdf_ugaussian_Q(fabs(stat)) : (df >= 1e-300 ? 2 * gsl_cdf_tdist_Q(fabs(stat), df) : NAN);
-    am_fields_nan(f);
-    f[ARMOEDE_FIELD_ESTIMATE] = pv;
-    f[ARMOEDE_FIELD_REFERENCE] = stat;
-    f[ARMOEDE_FIELD_NUM_N] = nb;
-    f[ARMOEDE_FIELD_DEN_N] = na + nb;
-    return am_result_add_interned(r, indp, unit, keys, f);
+    f[ARMOEDE_FIELD_STATISTIC] = stat;
+    f[ARMOEDE_FIELD_P_VALUE] = pv;
+    return am_result_add_interned(r, ind, unit, keys, f);
 }
 
 int armoede_survey_compare(const armoede_table *t, const armoede_survey_options *opts, const char *column,
@@ -1030,11 +1025,9 @@ int armoede_survey_compare(const armoede_table *t, const armoede_survey_options 
     for (size_t d = 0; d < p.nby; d++) names[d] = t->cols[p.by_col[d]].name;
     if ((rc = result_start(&p, names, p.nby, &r))) { free(slot); sv_free(&p); return rc; }
     const char *base = p.o.indicator ? p.o.indicator : "survey_diff";
-    char pname[256];
-    snprintf(pname, sizeof pname, "%s_p", base);
-    const char *ind = am_result_intern(r, base), *indp = am_result_intern(r, pname);
+    const char *ind = am_result_intern(r, base);
     const char *unit = am_result_intern(r, "respondents");
-    if (!ind || !indp || !unit) rc = ARMOEDE_ENOMEM;
+    if (!ind || !unit) rc = ARMOEDE_ENOMEM;
     size_t mbit[MAX_BY], nm, G = 1;
     margin_bits(&p, mbit, &nm);
     for (size_t d = 0; d < p.nby; d++) G *= p.nlev[d] ? p.nlev[d] : 1;
@@ -1062,7 +1055,7 @@ int armoede_survey_compare(const armoede_table *t, const armoede_survey_options 
             double q = normal ? gsl_cdf_ugaussian_Pinv(1 - (1 - p.o.ci_level) / 2) : tq(1 - (1 - p.o.ci_level) / 2, df);
             const char *keys[MAX_BY];
             if ((rc = group_keys(&p, r, g, mask, mbit, keys))) break;
-            rc = diff_row(r, ind, indp, unit, keys, pb - pa, sqrt(V), q, df, pa, (double)s.n[0], (double)s.n[1], normal);
+            rc = diff_row(r, ind, unit, keys, pb - pa, sqrt(V), q, df, pa, (double)s.n[0], (double)s.n[1], normal);
         }
         free(o.start);
         free(o.rows);
@@ -1113,14 +1106,11 @@ int armoede_survey_change(const armoede_table *a, const armoede_table *b, const 
     for (size_t k = 0; k < ra->nkeys; k++) names[k] = ra->key_names[k];
     r = am_result_new();
     if (!r || am_result_set_keys(r, names, ra->nkeys)) rc = ARMOEDE_ENOMEM;
-    char pname[256];
-    snprintf(pname, sizeof pname, "%s_p", base);
-    const char *ind = NULL, *indp = NULL, *unit = NULL;
+    const char *ind = NULL, *unit = NULL;
     if (!rc) {
         ind = am_result_intern(r, base);
-        indp = am_result_intern(r, pname);
         unit = am_result_intern(r, "respondents");
-        if (!ind || !indp || !unit) rc = ARMOEDE_ENOMEM;
+        if (!ind || !unit) rc = ARMOEDE_ENOMEM;
     }
     double z = gsl_cdf_ugaussian_Pinv(1 - (1 - o.ci_level) / 2);
     size_t only = 0, matched = 0;
@@ -1135,7 +1125,7 @@ int armoede_survey_change(const armoede_table *a, const armoede_table *b, const 
         if (rc) break;
         const double *fa = ra->rows[i].f, *fb = rb->rows[j].f;
         double se = sqrt(fa[ARMOEDE_FIELD_SE] * fa[ARMOEDE_FIELD_SE] + fb[ARMOEDE_FIELD_SE] * fb[ARMOEDE_FIELD_SE]);
-        rc = diff_row(r, ind, indp, unit, keys, fb[ARMOEDE_FIELD_ESTIMATE] - fa[ARMOEDE_FIELD_ESTIMATE], se, z, INFINITY,
+        rc = diff_row(r, ind, unit, keys, fb[ARMOEDE_FIELD_ESTIMATE] - fa[ARMOEDE_FIELD_ESTIMATE], se, z, INFINITY,
                       fa[ARMOEDE_FIELD_ESTIMATE], fa[ARMOEDE_FIELD_DEN_N], fb[ARMOEDE_FIELD_DEN_N], 1);
     }
     only += ra->nrows - matched;
@@ -1144,7 +1134,7 @@ int armoede_survey_change(const armoede_table *a, const armoede_table *b, const 
     if (!rc && only) rc = am_result_note(r, "%s: cells in only one of the two samples: %zu (no difference)", base, only);
     if (!rc)
         rc = am_result_note(r, "%s: difference = second sample minus first (reference = the first's estimate); "
-                               "independent samples: SE = sqrt(SE1^2 + SE2^2), two-sided z test (%s)", base, pname);
+                               "independent samples: SE = sqrt(SE1^2 + SE2^2), two-sided z test (statistic, p_value)", base);
     armoede_result_free(ra);
     armoede_result_free(rb);
     if (rc) { armoede_result_free(r); return rc == ARMOEDE_ENOMEM ? am_fail(rc, "out of memory") : rc; }

@@ -151,6 +151,9 @@ static void test_config_errors(void **state)
     assert_int_equal(armoede_monitor_run(tpath("m.ini"), NULL, NULL), ARMOEDE_ECONFIG);
     assert_non_null(strstr(armoede_last_error(), "m.ini:1: "));
     assert_non_null(strstr(armoede_last_error(), "[input]"));
+    /* the dominance rule's keys are checked */
+    expect_config_error("[indicator m]\ntype = minima\n[disclosure]\ndominance_n = 3\n[output]\ncsv = o.csv\n", "m.ini:14", "dominance_n");
+    expect_config_error("[indicator m]\ntype = minima\n[disclosure]\ndominance_k = 0.5\n[output]\ncsv = o.csv\n", "m.ini:14", "dominance_k");
     /* [types] accepts date; another word is an error naming the line */
     expect_config_error("[indicator m]\ntype = minima\n[types]\nwijk = datum\n[output]\ncsv = o.csv\n", "m.ini:14", "datum");
 }

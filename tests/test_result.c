@@ -505,18 +505,18 @@ static void check_header(const csv_t *c, const armoede_result *r)
 {
     /* indicator, unit, threshold, duration, <keys>, estimate, numerator,
      * denominator, numerator_n, denominator_n, se, ci_low, ci_high, reference,
-     * status, rounded, reason */
+     * statistic, p_value, status, rounded, reason */
     static const char *const head[] = {"indicator", "unit", "threshold", "duration"};
     static const char *const tail[] = {"estimate", "numerator", "denominator", "numerator_n",
                                        "denominator_n", "se", "ci_low", "ci_high",
-                                       "reference", "status", "rounded", "reason"};
+                                       "reference", "statistic", "p_value", "status", "rounded", "reason"};
     size_t nk = armoede_result_nkeys(r);
-    assert_int_equal(c->nf[0], 4 + nk + 12);
+    assert_int_equal(c->nf[0], 4 + nk + 14);
     for (size_t j = 0; j < 4; j++)
         assert_string_equal(c->f[0][j], head[j]);
     for (size_t k = 0; k < nk; k++)
         assert_string_equal(c->f[0][4 + k], armoede_result_key_name(r, k));
-    for (size_t j = 0; j < 12; j++)
+    for (size_t j = 0; j < 14; j++)
         assert_string_equal(c->f[0][4 + nk + j], tail[j]);
     for (size_t i = 1; i < c->nrows; i++)
         assert_int_equal(c->nf[i], c->nf[0]);

@@ -51,7 +51,8 @@ int main(int argc, char **argv)
         size_t n = armoede_result_nrows(r), sup = 0;
         for (size_t i = 0; i < n; i++) {
             int s = armoede_result_status(r, i);
-            sup += s == ARMOEDE_CELL_SUPPRESSED_PRIMARY || s == ARMOEDE_CELL_SUPPRESSED_SECONDARY;
+            sup += s == ARMOEDE_CELL_SUPPRESSED_PRIMARY || s == ARMOEDE_CELL_SUPPRESSED_SECONDARY ||
+                   s == ARMOEDE_CELL_SUPPRESSED_DOMINANCE;
         }
         printf("armoede %s: %zu cells, %zu suppressed by disclosure control\n", armoede_version(), n, sup);
         for (size_t i = 0; i < armoede_result_nnotes(r); i++) printf("  %s\n", armoede_result_note(r, i));
