@@ -331,6 +331,16 @@ static SEXP amb_constants_list(void)
 %typemap(out) int %{ r_ans = amb_r_status($1); %}
 %typemap(scoerceout) int, unsigned int, size_t, double, char *, const char * %{ $result = amb_status($result) %}
 
+/* Strings: NULL (and NA) are C's NULL (out_dir, unmapping a role, ...). */
+%typemap(in) const char * %{
+    if ($input == R_NilValue || XLENGTH($input) == 0 || STRING_ELT($input, 0) == NA_STRING)
+        $1 = NULL;
+    else
+        $1 = ($1_ltype)Rf_translateCharUTF8(STRING_ELT($input, 0));
+%}
+%typemap(scoercein) const char * %{ if (!is.null($input)) $input = as.character($input); %}
+%typemap(freearg) const char * "";
+
 /* Enums: a name ("ARMOEDE_ROLE_YEAR") or the number. */
 %typemap(scoercein) enum SWIGTYPE %{ if (is.character($input)) $input = enumToInteger($input, "$R_class"); $input = as.integer($input); %}
 
