@@ -67,7 +67,7 @@ typedef struct {
     int y0, ny;
     size_t ntype, nband;
     double *norm_cache;
-    int64_t *thr_cents;  /* [cache index][threshold]: cents(p x norm); INT64_MIN = no norm */
+    int64_t *thr_cents;  /* [cache index][threshold]: am_cents(p x norm); INT64_MIN = no norm */
     /* per row */
     uint32_t *cls; /* low bits per threshold | IN_POP */
     int32_t *gid;  /* group id, -1 = skipped */
@@ -283,18 +283,6 @@ static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_opti
     return 0;
 }
 
-/* x in whole cents, halves away from zero, exactly as llround(x * 100) but
- * inline: y - trunc(y) is exact for |y| < 2^52. */
-static inline int64_t cents(double x)
-{
-    double y = x * 100.0;
-    /* beyond +-9e18 cents (9e16 euro) saturate: no income or norm is near */
-    if (!(y < 9e18)) return y > 0 ? INT64_MAX / 2 : INT64_MIN / 2; /* also NaN -> low end */
-    if (y <= -9e18) return INT64_MIN / 2;
-    int64_t r = (int64_t)y;
-    double f = y - (double)r;
-    return r + (f >= 0.5) - (f <= -0.5);
-}
 
 /* Index of row i's (year, household type, age band) in the norm cache, or
  * SIZE_MAX when one of them is missing. */
@@ -321,16 +309,7 @@ HOT int flag0(const armoede_table *t, int col, size_t i)
     return am_ival(&t->cols[col], i) == 0;
 }
 
-HOT double numval(const am_col *c, size_t i)
-{
-    if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
-    return am_ival(c, i) == ARMOEDE_NA_INT ? NAN : (double)am_ival(c, i);
-}
 
-HOT int64_t keyval(const am_col *c, size_t i)
-{
-    return c->type == ARMOEDE_TYPE_CAT ? (c->v.c[i] < 0 ? ARMOEDE_NA_INT : c->v.c[i]) : am_ival(c, i);
-}
 
 typedef struct {
     size_t skips[SK_COUNT_];
@@ -359,20 +338,20 @@ HOT uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
     if ((*why = prefilter(p, i)) != SK_NONE) return 0;
     uint32_t low = 0;
     if (col[ARMOEDE_ROLE_RATIO_PCT] >= 0) {
-        double r = numval(&t->cols[col[ARMOEDE_ROLE_RATIO_PCT]], i);
+        double r = am_num(&t->cols[col[ARMOEDE_ROLE_RATIO_PCT]], i);
         if (isnan(r)) { *why = SK_RATIO; return 0; }
         if (r < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
         int64_t v = fabs(r) < 1e10 ? llround(r * 1e6) : (r < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
         for (size_t j = 0; j < p->np; j++) if (v <= p->thr_pct_micro[j]) low |= 1u << j;
     } else {
-        double inc = numval(&t->cols[col[ARMOEDE_ROLE_INCOME]], i);
+        double inc = am_num(&t->cols[col[ARMOEDE_ROLE_INCOME]], i);
         if (isnan(inc)) { *why = SK_RATIO; return 0; }
         if (inc < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
-        int64_t ic = cents(inc);
+        int64_t ic = am_cents(inc);
         if (col[ARMOEDE_ROLE_NORM] >= 0) {
-            double norm = numval(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
+            double norm = am_num(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
             if (!isfinite(norm) || !(norm > 0)) { *why = SK_NORM; return 0; }
-            for (size_t j = 0; j < p->np; j++) if (ic <= cents(p->thr[j] * norm)) low |= 1u << j;
+            for (size_t j = 0; j < p->np; j++) if (ic <= am_cents(p->thr[j] * norm)) low |= 1u << j;
         } else {
             size_t idx = norm_index(p, i);
             if (idx == SIZE_MAX) { *why = SK_NORM; return 0; }
@@ -386,11 +365,11 @@ HOT uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
         }
     }
     if (p->weighted) {
-        double w = numval(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
+        double w = am_num(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
         if (!(w > 0) || !isfinite(w)) { *why = SK_WEIGHT; return 0; }
     }
     if (p->o.wealth_limit > 0) {
-        double w = numval(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
+        double w = am_num(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
         if (isnan(w)) st->wealth_missing++;
         else if (w > p->o.wealth_limit) { low = 0; st->wealth_tested++; }
     }
@@ -419,8 +398,8 @@ HOT int same_household(const prep *p, size_t i, size_t j)
     const armoede_table *t = p->t;
     int hc = p->col[ARMOEDE_ROLE_HOUSEHOLD_ID], yc = p->col[ARMOEDE_ROLE_YEAR];
     if (hc < 0) return 0;
-    int64_t a = keyval(&t->cols[hc], i);
-    if (a == ARMOEDE_NA_INT || a != keyval(&t->cols[hc], j)) return 0; /* a missing id joins nothing */
+    int64_t a = am_key(&t->cols[hc], i);
+    if (a == ARMOEDE_NA_INT || a != am_key(&t->cols[hc], j)) return 0; /* a missing id joins nothing */
     if (yc >= 0 && am_ival(&t->cols[yc], i) != am_ival(&t->cols[yc], j)) return 0;
     return 1;
 }
@@ -470,14 +449,14 @@ static int mark_households(prep *p)
     int sorted = 1;
     for (size_t i = 1; i < n && sorted; i++) {
         int64_t y0 = yc >= 0 ? am_ival(&t->cols[yc], i - 1) : 0, y1 = yc >= 0 ? am_ival(&t->cols[yc], i) : 0;
-        int64_t h0 = keyval(&t->cols[hc], i - 1), h1 = keyval(&t->cols[hc], i);
+        int64_t h0 = am_key(&t->cols[hc], i - 1), h1 = am_key(&t->cols[hc], i);
         if (y1 < y0 || (y1 == y0 && h1 < h0)) sorted = 0;
     }
     if (sorted) {
         size_t head = 0, counted = SIZE_MAX;
         for (size_t i = 0; i < n; i++) {
             p->first[i] = i == 0 || !same_household(p, i, i - 1);
-            if (keyval(&t->cols[hc], i) == ARMOEDE_NA_INT) {
+            if (am_key(&t->cols[hc], i) == ARMOEDE_NA_INT) {
                 p->first[i] = 0;
                 if (p->cls[i] && p->gid[i] >= 0) p->hh_missing++;
                 continue;
@@ -496,7 +475,7 @@ static int mark_households(prep *p)
         for (size_t i = 0; i < n; i++) { a[i].key = ukey(yc >= 0 ? am_ival(&t->cols[yc], i) : 0); a[i].row = (uint32_t)i; }
         int rc = radix_sort(a, n);
         if (!rc) {
-            for (size_t i = 0; i < n; i++) a[i].key = ukey(keyval(&t->cols[hc], a[i].row));
+            for (size_t i = 0; i < n; i++) a[i].key = ukey(am_key(&t->cols[hc], a[i].row));
             rc = radix_sort(a, n);
         }
         if (rc) { free(a); return rc; }
@@ -505,7 +484,7 @@ static int mark_households(prep *p)
         for (size_t k = 0; k < n; k++) {
             size_t i = a[k].row;
             p->first[i] = k == 0 || !same_household(p, i, a[k - 1].row);
-            if (keyval(&t->cols[hc], i) == ARMOEDE_NA_INT) {
+            if (am_key(&t->cols[hc], i) == ARMOEDE_NA_INT) {
                 p->first[i] = 0;
                 if (p->cls[i] && p->gid[i] >= 0) p->hh_missing++;
                 continue;
@@ -534,7 +513,7 @@ static int check_unique(prep *p)
     size_t n = t->nrows;
     int64_t lo = INT64_MAX, hi = INT64_MIN, ylo = INT64_MAX, yhi = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
-        int64_t v = keyval(c, i), y = yc >= 0 ? am_ival(&t->cols[yc], i) : 0;
+        int64_t v = am_key(c, i), y = yc >= 0 ? am_ival(&t->cols[yc], i) : 0;
         if (v == ARMOEDE_NA_INT || y == ARMOEDE_NA_INT) continue;
         if (v < lo) lo = v;
         if (v > hi) hi = v;
@@ -549,7 +528,7 @@ static int check_unique(prep *p)
         uint64_t *bits = calloc(words * (size_t)years, sizeof *bits);
         if (!bits) return am_fail(ARMOEDE_ENOMEM, "out of memory checking for duplicate ids");
         for (size_t i = 0; i < n; i++) {
-            int64_t v = keyval(c, i);
+            int64_t v = am_key(c, i);
             if (v == ARMOEDE_NA_INT || (yc >= 0 && am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT)) continue;
             uint64_t y = yc >= 0 ? (uint64_t)(am_ival(&t->cols[yc], i) - ylo) : 0, b = (uint64_t)v - (uint64_t)lo;
             uint64_t *w = &bits[y * words + b / 64], m = (uint64_t)1 << (b % 64);
@@ -559,20 +538,20 @@ static int check_unique(prep *p)
         free(bits);
         if (dup_b != SIZE_MAX) /* find the first row of that id and year */
             for (size_t i = 0; i < dup_b; i++)
-                if (keyval(c, i) == keyval(c, dup_b) &&
+                if (am_key(c, i) == am_key(c, dup_b) &&
                     (yc < 0 || am_ival(&t->cols[yc], i) == am_ival(&t->cols[yc], dup_b))) { dup_a = i; break; }
     } else {
         krow *a = malloc((n ? n : 1) * sizeof *a);
         if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory checking for duplicate ids");
         size_t m = 0;
         for (size_t i = 0; i < n; i++) {
-            if (keyval(c, i) == ARMOEDE_NA_INT || (yc >= 0 && am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT)) continue;
+            if (am_key(c, i) == ARMOEDE_NA_INT || (yc >= 0 && am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT)) continue;
             a[m].key = ukey(yc >= 0 ? am_ival(&t->cols[yc], i) : 0);
             a[m++].row = (uint32_t)i;
         }
         int rc = radix_sort(a, m);
         if (!rc) {
-            for (size_t k = 0; k < m; k++) a[k].key = ukey(keyval(c, a[k].row));
+            for (size_t k = 0; k < m; k++) a[k].key = ukey(am_key(c, a[k].row));
             rc = radix_sort(a, m);
         }
         if (rc) { free(a); return rc; }
@@ -712,7 +691,7 @@ static int setup_norm_cache(prep *p)
                 else if (rc) return rc;
                 p->norm_cache[idx] = v;
                 for (size_t j = 0; j < p->np; j++)
-                    p->thr_cents[idx * p->np + j] = isnan(v) ? INT64_MIN : cents(p->thr[j] * v);
+                    p->thr_cents[idx * p->np + j] = isnan(v) ? INT64_MIN : am_cents(p->thr[j] * v);
             }
     armoede_clear_error();
     return 0;
@@ -1000,13 +979,13 @@ HOT void add_units(const prep *p, cells *c, const int *uidx, size_t nu, size_t i
             break;
         case 1:
             if (p->household_file) {
-                double m = npc ? numval(npc, i) : NAN;
+                double m = npc ? am_num(npc, i) : NAN;
                 if (m > 0) cell_add(c, g, u, w * m, 1, low);
             } else cell_add(c, g, u, w, 1, low);
             break;
         default:
             if (p->household_file) {
-                double m = nmc ? numval(nmc, i) : NAN;
+                double m = nmc ? am_num(nmc, i) : NAN;
                 if (m > 0) cell_add(c, g, u, w * m, 1, low);
             } else if (minor) cell_add(c, g, u, w, 1, low);
             break;
@@ -1037,7 +1016,7 @@ static void minima_chunk(void *ctx, size_t k, size_t tid)
         uint32_t cls = p->cls[i];
         if (!cls || p->gid[i] < 0) continue;
         uint32_t low = cls & ~IN_POP;
-        add_units(p, c, j->uidx, j->nu, i, (size_t)p->gid[i], wc ? numval(wc, i) : 1.0, p->first ? p->first[i] : 0,
+        add_units(p, c, j->uidx, j->nu, i, (size_t)p->gid[i], wc ? am_num(wc, i) : 1.0, p->first ? p->first[i] : 0,
                   p->minor[i], low, npc, nmc);
     }
 }
@@ -1109,7 +1088,7 @@ static void fused_chunk(void *ctx, size_t k, size_t tid)
         if (cls && g < 0) why = SK_KEY;
         st->skips[why]++;
         int first = !hh_rows || i == 0 || !same_household(p, i, i - 1);
-        if (hh_rows && keyval(&t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_ID]], i) == ARMOEDE_NA_INT) {
+        if (hh_rows && am_key(&t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_ID]], i) == ARMOEDE_NA_INT) {
             first = 0; /* no household id: a person, but no household */
             if (cls && g >= 0) st->hh_missing++;
         } else if (first) { head_cls = cls; head_gid = g; conflict_counted = 0; }
@@ -1126,7 +1105,7 @@ static void fused_chunk(void *ctx, size_t k, size_t tid)
             }
             continue;
         }
-        add_units(p, c, j->uidx, j->nu, i, (size_t)g, wc ? numval(wc, i) : 1.0, first, minor, low, npc, nmc);
+        add_units(p, c, j->uidx, j->nu, i, (size_t)g, wc ? am_num(wc, i) : 1.0, first, minor, low, npc, nmc);
     }
 }
 
@@ -1146,7 +1125,7 @@ static void order_chunk(void *ctx, size_t k, size_t tid)
     size_t a = k * CHUNK, b = a + CHUNK < t->nrows ? a + CHUNK : t->nrows;
     for (size_t i = a ? a : 1; i < b; i++) {
         int64_t y0 = yc >= 0 ? am_ival(&t->cols[yc], i - 1) : 0, y1 = yc >= 0 ? am_ival(&t->cols[yc], i) : 0;
-        int64_t h0 = keyval(&t->cols[hc], i - 1), h1 = keyval(&t->cols[hc], i);
+        int64_t h0 = am_key(&t->cols[hc], i - 1), h1 = am_key(&t->cols[hc], i);
         if (y1 < y0 || (y1 == y0 && h1 < h0)) { j->bad[k] = 1; return; }
     }
 }
@@ -1298,7 +1277,7 @@ static int unit_order_dense(prep *p, int household_level, int uc, int yc, uint64
     size_t m = 0;
     for (size_t i = 0; i < n; i++) {
         if (household_level && !p->first[i]) continue;
-        int64_t v = keyval(kc, i);
+        int64_t v = am_key(kc, i);
         if (v == ARMOEDE_NA_INT || am_ival(ycol, i) == ARMOEDE_NA_INT) continue;
         start[(uint64_t)(v - lo) + 1]++;
         m++;
@@ -1310,7 +1289,7 @@ static int unit_order_dense(prep *p, int household_level, int uc, int yc, uint64
     int64_t prev_y = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
         if (household_level && !p->first[i]) continue;
-        int64_t v = keyval(kc, i), y = am_ival(ycol, i);
+        int64_t v = am_key(kc, i), y = am_ival(ycol, i);
         if (v == ARMOEDE_NA_INT || y == ARMOEDE_NA_INT) continue;
         if (y < prev_y) year_sorted = 0;
         prev_y = y;
@@ -1322,7 +1301,7 @@ static int unit_order_dense(prep *p, int household_level, int uc, int yc, uint64
         size_t a = 0;
         while (a < m) {
             size_t b = a + 1;
-            while (b < m && keyval(kc, o[b]) == keyval(kc, o[a])) b++;
+            while (b < m && am_key(kc, o[b]) == am_key(kc, o[a])) b++;
             for (size_t k = a + 1; k < b; k++) {
                 uint32_t x = o[k];
                 int64_t yx = am_ival(ycol, x);
@@ -1357,14 +1336,14 @@ static int unit_order(prep *p, int household_level, uint32_t **order, size_t *no
         if (!a) return am_fail(ARMOEDE_ENOMEM, "out of memory");
         for (size_t i = 0; i < n; i++) {
             if (household_level && !p->first[i]) continue;
-            if (keyval(kc, i) == ARMOEDE_NA_INT || am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT) continue;
+            if (am_key(kc, i) == ARMOEDE_NA_INT || am_ival(&t->cols[yc], i) == ARMOEDE_NA_INT) continue;
             a[m].key = ukey(am_ival(&t->cols[yc], i));
             a[m].row = (uint32_t)i;
             m++;
         }
         rc = radix_sort(a, m);
         if (!rc) {
-            for (size_t k = 0; k < m; k++) a[k].key = ukey(keyval(kc, a[k].row));
+            for (size_t k = 0; k < m; k++) a[k].key = ukey(am_key(kc, a[k].row));
             rc = radix_sort(a, m);
         }
         if (rc) { free(a); return rc; }
@@ -1379,7 +1358,7 @@ static int unit_order(prep *p, int household_level, uint32_t **order, size_t *no
     uint32_t *o = *order;
     m = *norder;
     for (size_t k = 1; k < m; k++) {
-        if (keyval(kc, o[k]) != keyval(kc, o[k - 1]) || am_ival(&t->cols[yc], o[k]) != am_ival(&t->cols[yc], o[k - 1]))
+        if (am_key(kc, o[k]) != am_key(kc, o[k - 1]) || am_ival(&t->cols[yc], o[k]) != am_ival(&t->cols[yc], o[k - 1]))
             continue;
         char w1[512], w2[512], idb[32];
         const char *lab = kc->type == ARMOEDE_TYPE_CAT ? kc->dict.labels[kc->v.c[o[k]]] : NULL;
@@ -1461,7 +1440,7 @@ typedef struct {
 static size_t unit_start(const dur_job *j, size_t pos)
 {
     const am_col *kc = &j->p->t->cols[j->uc];
-    while (pos > 0 && pos < j->m && keyval(kc, j->order[pos]) == keyval(kc, j->order[pos - 1])) pos++;
+    while (pos > 0 && pos < j->m && am_key(kc, j->order[pos]) == am_key(kc, j->order[pos - 1])) pos++;
     return pos < j->m ? pos : j->m;
 }
 
@@ -1478,8 +1457,8 @@ static void dur_chunk(void *ctx, size_t k, size_t tid)
     size_t a = unit_start(j, k * per), end = unit_start(j, (k + 1) * per);
     while (a < end) {
         size_t b = a + 1;
-        int64_t key = keyval(kc, j->order[a]);
-        while (b < j->m && keyval(kc, j->order[b]) == key) b++;
+        int64_t key = am_key(kc, j->order[a]);
+        while (b < j->m && am_key(kc, j->order[b]) == key) b++;
         int run[MAX_THRESHOLDS] = {0};
         int64_t last_low[MAX_THRESHOLDS];
         int64_t last_pop = INT64_MIN;
@@ -1502,7 +1481,7 @@ static void dur_chunk(void *ctx, size_t k, size_t tid)
             }
             if (p->gid[i] < 0) continue; /* a breakdown key missing: followed, not reported */
             size_t g = (size_t)p->gid[i];
-            double w = wc ? numval(wc, i) : 1.0;
+            double w = wc ? am_num(wc, i) : 1.0;
             for (size_t u = 0; u < j->nu; u++)
                 if (counts_as(p, j->uidx[u], i)) cell_add(&dc->now, g, u, w, 0, low_now);
             for (size_t q = 0; q < j->nk; q++) {
@@ -1579,7 +1558,7 @@ static void stream_thread(void *ctx, size_t k, size_t tid)
     size_t np = p->np;
     int y0 = (int)yc->imin;
     for (size_t i = 0; i < t->nrows; i++) {
-        int64_t v = keyval(kc, i);
+        int64_t v = am_key(kc, i);
         if (v == ARMOEDE_NA_INT) {
             if (k == 0) { int why; classify(p, i, &why, st); st->skips[why]++; } /* counted once */
             continue;
@@ -1791,15 +1770,15 @@ int armoede_flows(const armoede_table *t, const armoede_impact_options *opts, ar
     size_t a = 0;
     while (a < m && !rc) {
         size_t b = a + 1;
-        int64_t key = keyval(&t->cols[uc], order[a]);
-        while (b < m && keyval(&t->cols[uc], order[b]) == key) b++;
+        int64_t key = am_key(&t->cols[uc], order[a]);
+        while (b < m && am_key(&t->cols[uc], order[b]) == key) b++;
         for (size_t k = a + 1; k < b; k++) {
             size_t i = order[k], h = order[k - 1];
             int64_t y = am_ival(yc, i);
             if (!p.cls[i] || !p.cls[h] || am_ival(yc, h) != y - 1) continue; /* observed in t-1 and t */
             uint32_t low = p.cls[i] & ~IN_POP, prev = p.cls[h] & ~IN_POP;
             if (p.gid[i] < 0) continue; /* a breakdown key missing: followed, not reported */
-            double w = wc ? numval(wc, i) : 1.0;
+            double w = wc ? am_num(wc, i) : 1.0;
             size_t g = (size_t)p.gid[i];
             uint32_t exited = prev & ~low, back = 0;
             int full = exited != 0;

@@ -77,6 +77,39 @@ static inline int64_t am_ival(const am_col *c, size_t i)
     }
 }
 
+/* Value i of a column as a number: REAL as is, INT converted, missing and
+ * CAT -> NaN. */
+static inline double am_num(const am_col *c, size_t i)
+{
+    if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
+    if (c->type == ARMOEDE_TYPE_CAT) return NAN;
+    int64_t v = am_ival(c, i);
+    return v == ARMOEDE_NA_INT ? NAN : (double)v;
+}
+
+/* Value i of a key column (CAT code or INT value); ARMOEDE_NA_INT if missing
+ * (and for a REAL column, which is no key). */
+static inline int64_t am_key(const am_col *c, size_t i)
+{
+    if (c->type == ARMOEDE_TYPE_CAT) return c->v.c[i] < 0 ? ARMOEDE_NA_INT : c->v.c[i];
+    if (c->type == ARMOEDE_TYPE_REAL) return ARMOEDE_NA_INT;
+    return am_ival(c, i);
+}
+
+/* x in whole cents, halves away from zero, exactly as llround(x * 100)
+ * (y - trunc(y) is exact for |y| < 2^52); beyond +-9e18 cents it saturates
+ * (no income or norm is near), NaN to the low end. The rule that decides
+ * "at or below p x the norm" everywhere. */
+static inline int64_t am_cents(double x)
+{
+    double y = x * 100.0;
+    if (!(y < 9e18)) return y > 0 ? INT64_MAX / 2 : INT64_MIN / 2;
+    if (y <= -9e18) return INT64_MIN / 2;
+    int64_t r = (int64_t)y;
+    double f = y - (double)r;
+    return r + (f >= 0.5) - (f <= -0.5);
+}
+
 /* Compute an INT column's range and, when the library owns the data, store
  * it in the narrowest width that holds it (the reader and the copying
  * add_* functions call this once the column is complete). */

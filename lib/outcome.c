@@ -41,32 +41,8 @@ void armoede_debt_options_init(armoede_debt_options *opts)
 /* Small tools                                                          */
 /* ================================================================== */
 
-/* x in whole cents, halves away from zero (the rule of armoede_minima). */
-static int64_t cents(double x)
-{
-    double y = x * 100.0;
-    if (!(y < 9e18)) return y > 0 ? INT64_MAX / 2 : INT64_MIN / 2;
-    if (y <= -9e18) return INT64_MIN / 2;
-    int64_t r = (int64_t)y;
-    double f = y - (double)r;
-    return r + (f >= 0.5) - (f <= -0.5);
-}
 
-static double numval(const am_col *c, size_t i)
-{
-    if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
-    if (c->type == ARMOEDE_TYPE_CAT) return NAN;
-    int64_t v = am_ival(c, i);
-    return v == ARMOEDE_NA_INT ? NAN : (double)v;
-}
 
-/* Key value of an id column: INT value or CAT code; ARMOEDE_NA_INT missing. */
-static int64_t keyval(const am_col *c, size_t i)
-{
-    if (c->type == ARMOEDE_TYPE_CAT) return c->v.c[i] < 0 ? ARMOEDE_NA_INT : c->v.c[i];
-    if (c->type == ARMOEDE_TYPE_INT) return am_ival(c, i);
-    return ARMOEDE_NA_INT;
-}
 
 /* (id, year) -> value, open addressing. */
 typedef struct {
@@ -555,7 +531,7 @@ static int clause_ok(const tu *p, const clause *c, size_t i)
         if (v < 0) return 0;
         return c->op == OP_EQ ? v == c->code : v != c->code;
     }
-    double v = numval(col, i);
+    double v = am_num(col, i);
     if (isnan(v)) return 0;
     switch (c->op) {
     case OP_EQ: return v == c->num;
@@ -615,19 +591,19 @@ static uint32_t classify(tu *p, size_t i, int *why, int *norm_err)
     }
     uint32_t low = 0;
     if (col[ARMOEDE_ROLE_RATIO_PCT] >= 0) {
-        double r = numval(&t->cols[col[ARMOEDE_ROLE_RATIO_PCT]], i);
+        double r = am_num(&t->cols[col[ARMOEDE_ROLE_RATIO_PCT]], i);
         if (isnan(r)) { *why = SK_RATIO; return 0; }
         if (r < 0 && p->po.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
         int64_t v = fabs(r) < 1e10 ? llround(r * 1e6) : (r < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
         for (size_t j = 0; j < p->nthr; j++) if (v <= p->thr_micro[j]) low |= 1u << j;
     } else {
-        double inc = numval(&t->cols[col[ARMOEDE_ROLE_INCOME]], i);
+        double inc = am_num(&t->cols[col[ARMOEDE_ROLE_INCOME]], i);
         if (isnan(inc)) { *why = SK_RATIO; return 0; }
         if (inc < 0 && p->po.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
-        int64_t ic = cents(inc);
+        int64_t ic = am_cents(inc);
         double norm;
         if (col[ARMOEDE_ROLE_NORM] >= 0) {
-            norm = numval(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
+            norm = am_num(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
             if (!isfinite(norm) || !(norm > 0)) { *why = SK_NORM; return 0; }
         } else {
             int32_t ty = t->cols[col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[i];
@@ -637,14 +613,14 @@ static uint32_t classify(tu *p, size_t i, int *why, int *norm_err)
             norm = p->norm[((size_t)(p->year[i] - p->y0) * p->ntype + (size_t)ty) * p->nband + bi];
             if (isnan(norm)) { *norm_err = 1; *why = SK_NORM; return 0; }
         }
-        for (size_t j = 0; j < p->nthr; j++) if (ic <= cents(p->thr[j] * norm)) low |= 1u << j;
+        for (size_t j = 0; j < p->nthr; j++) if (ic <= am_cents(p->thr[j] * norm)) low |= 1u << j;
     }
     if (p->weighted) {
-        double w = numval(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
+        double w = am_num(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
         if (!(w > 0) || !isfinite(w)) { *why = SK_WEIGHT; return 0; }
     }
     if (p->po.wealth_limit > 0) {
-        double w = numval(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
+        double w = am_num(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
         if (!isnan(w) && w > p->po.wealth_limit) { low = 0; p->wealth_tested++; }
     }
     return low | IN_POP;
@@ -712,7 +688,7 @@ static int build_rows(tu *p)
     for (size_t i = 0; i < n; i++) {
         p->hh[i] = -1;
         if (p->year[i] == INT32_MIN) continue;
-        int64_t h = hc >= 0 ? keyval(&t->cols[hc], i) : ARMOEDE_NA_INT;
+        int64_t h = hc >= 0 ? am_key(&t->cols[hc], i) : ARMOEDE_NA_INT;
         if (h == ARMOEDE_NA_INT) { p->hh[i] = (int32_t)p->nhh++; continue; } /* its own household */
         long was = idmap_put(&p->hhm, h, p->year[i], (uint32_t)p->nhh);
         if (was >= 0) {
@@ -734,7 +710,7 @@ static int build_rows(tu *p)
     if (fc >= 0)
         for (size_t i = 0; i < n; i++) {
             if (p->year[i] == INT32_MIN) continue;
-            int64_t id = keyval(&t->cols[fc], i);
+            int64_t id = am_key(&t->cols[fc], i);
             if (id == ARMOEDE_NA_INT) continue;
             long was = idmap_put(&p->follow, id, p->year[i], (uint32_t)i);
             if (was >= 0) return dup_error(p, p->household_file ? "a household" : "a person", (size_t)was, i);
@@ -751,7 +727,7 @@ static int build_rows(tu *p)
         for (size_t i = 0; i < n; i++) if (p->year[i] != INT32_MIN) ord[ys[p->year[i] - p->ymin]++] = (uint32_t)i;
         for (size_t q = 0; q < no; q++) {
             size_t i = ord[q];
-            int64_t id = keyval(&t->cols[fc], i);
+            int64_t id = am_key(&t->cols[fc], i);
             long prev = idmap_get(&p->follow, id, p->year[i] - 1);
             for (size_t k = 0; k < p->nruns; k++) {
                 int low = (p->cls[i] & IN_POP) && (p->cls[i] >> p->run_thr[k] & 1u);
@@ -868,8 +844,8 @@ static int read_registrations(tu *p, const armoede_table *reg, regstats *st, con
     st->rows = reg->nrows;
     for (size_t i = 0; i < reg->nrows && !rc; i++) {
         char buf[64];
-        if (keyval(ci, i) == ARMOEDE_NA_INT) { rc = reg_fail(reg, i, ci, "a registration without an id"); break; }
-        if (keyval(cs, i) == ARMOEDE_NA_INT) { rc = reg_fail(reg, i, cs, "a registration without a scheme"); break; }
+        if (am_key(ci, i) == ARMOEDE_NA_INT) { rc = reg_fail(reg, i, ci, "a registration without an id"); break; }
+        if (am_key(cs, i) == ARMOEDE_NA_INT) { rc = reg_fail(reg, i, cs, "a registration without a scheme"); break; }
         int64_t y0, y1;
         if (cy) {
             y0 = y1 = am_ival(cy, i);
@@ -1033,7 +1009,7 @@ static int run_level(tu *p, int persons, armoede_result *r, const char *fn)
         uint32_t cls = p->cls[f0];
         int minors = p->hh_minor[p->hh[f0]];
         uint64_t used = uused[u];
-        double w = wc >= 0 ? numval(&t->cols[wc], f0) : 1.0;
+        double w = wc >= 0 ? am_num(&t->cols[wc], f0) : 1.0;
         /* group of the unit */
         size_t d = 0;
         for (; d < p->po.n_by; d++) code[d] = grp_code(&L.g, d, f0);
@@ -1052,7 +1028,7 @@ static int run_level(tu *p, int persons, armoede_result *r, const char *fn)
             int ph = -1;
             if (p->year[f0] > p->ymin) {
                 int fc = persons ? pc : hc;
-                int64_t id = fc >= 0 ? keyval(&t->cols[fc], f0) : ARMOEDE_NA_INT;
+                int64_t id = fc >= 0 ? am_key(&t->cols[fc], f0) : ARMOEDE_NA_INT;
                 long prev = idmap_get(persons ? &p->follow : &p->hhm, id, p->year[f0] - 1);
                 if (id != ARMOEDE_NA_INT) ph = prev >= 0 && (uused[prev] >> p->holder & 1) ? 0 : 1;
             }
@@ -1562,7 +1538,7 @@ static int national(const armoede_table *nat, const char *ind, int year, size_t 
                            am_table_where(nat, found, w1, sizeof w1), am_table_where(nat, i, w2, sizeof w2));
         }
         found = i;
-        *v = numval(cv, i);
+        *v = am_num(cv, i);
         if (pop) *pop = cp->dict.labels[cp->v.c[i]];
     }
     return 0;
@@ -1772,7 +1748,7 @@ int armoede_debt_intake(const armoede_table *cases, const armoede_debt_options *
         const am_col *c = &cases->cols[d.j_debt];
         size_t neg = 0, negrow = 0, miss = 0;
         for (size_t i = 0; i < n; i++) {
-            val[i] = numval(c, i);
+            val[i] = am_num(c, i);
             if (isnan(val[i])) miss++;
             else if (val[i] < 0) { if (!neg++) negrow = i; val[i] = NAN; }
         }
@@ -1786,7 +1762,7 @@ int armoede_debt_intake(const armoede_table *cases, const armoede_debt_options *
         const am_col *c = &cases->cols[d.j_cred];
         size_t neg = 0, negrow = 0, miss = 0;
         for (size_t i = 0; i < n; i++) {
-            val[i] = numval(c, i);
+            val[i] = am_num(c, i);
             if (isnan(val[i])) miss++;
             else if (val[i] < 0) { if (!neg++) negrow = i; val[i] = NAN; }
         }
@@ -1893,7 +1869,7 @@ int armoede_debt_results(const armoede_table *cases, const armoede_debt_options 
                          cc->name, valtext(cc, i, vb, sizeof vb));
             goto done;
         }
-        if (cid && keyval(cid, i) != ARMOEDE_NA_INT) { in[nin].id = keyval(cid, i); in[nin].day = a; nin++; }
+        if (cid && am_key(cid, i) != ARMOEDE_NA_INT) { in[nin].id = am_key(cid, i); in[nin].day = a; nin++; }
     }
     qsort(in, nin, sizeof *in, cmp_intake);
     int64_t until = d.o.observed_until == INT32_MIN ? last : d.o.observed_until;
@@ -1911,7 +1887,7 @@ int armoede_debt_results(const armoede_table *cases, const armoede_debt_options 
             for (size_t q = 0; q < k; q++) { acc_add(&A[d.cells[q]], 1, s); acc_add(&A[nc + d.cells[q]], 1, c); }
         }
         if (!cid) continue;
-        int64_t id = keyval(cid, i);
+        int64_t id = am_key(cid, i);
         if (id == ARMOEDE_NA_INT) { no_id++; continue; }
         int64_t end = add_years(b, d.o.recidivism_years);
         if (end > until) { no_follow++; continue; }
@@ -2008,7 +1984,7 @@ int armoede_registrations_read_csv(const char *path, const armoede_registration_
     int jb = cols->end ? am_table_find(t, cols->end) : -1, jm = cols->amount ? am_table_find(t, cols->amount) : -1;
     if (t->cols[ji].type == ARMOEDE_TYPE_REAL) rc = am_fail(ARMOEDE_ETYPE, "%s, column '%s': ids must be whole numbers or codes", path, cols->id);
     for (size_t i = 0; i < t->nrows && !rc; i++) {
-        if (keyval(&t->cols[ji], i) == ARMOEDE_NA_INT) rc = reg_fail(t, i, &t->cols[ji], "a registration without an id");
+        if (am_key(&t->cols[ji], i) == ARMOEDE_NA_INT) rc = reg_fail(t, i, &t->cols[ji], "a registration without an id");
         else if (t->cols[js].v.c[i] < 0) rc = reg_fail(t, i, &t->cols[js], "a registration without a scheme");
         else if (jy >= 0 && am_ival(&t->cols[jy], i) == ARMOEDE_NA_INT && (ja < 0 || am_ival(&t->cols[ja], i) == ARMOEDE_NA_INT))
             rc = reg_fail(t, i, &t->cols[jy], "a registration without a year");

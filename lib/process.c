@@ -93,12 +93,6 @@ static const am_col *opt_col(const armoede_table *t, const char *name)
     return j < 0 ? NULL : &t->cols[j];
 }
 
-static double nval(const am_col *c, size_t i)
-{
-    if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
-    int64_t v = am_ival(c, i);
-    return v == ARMOEDE_NA_INT ? NAN : (double)v;
-}
 
 static void day_label(int64_t day, char *buf, size_t n)
 {
@@ -1090,7 +1084,7 @@ static int reach_unit(const armoede_table *t, const armoede_process_options *o, 
                 char b1[64], b2b[64];
                 const char *iv = am_col_label(ti2, i, b1, sizeof b1), *un = am_col_label(tu, i, b2b, sizeof b2b);
                 int64_t y = am_ival(tyc, i);
-                double tg2 = nval(tv, i);
+                double tg2 = am_num(tv, i);
                 if (!iv || !un || y == ARMOEDE_NA_INT || isnan(tg2)) {
                     rc = row_fail(tt, i, !iv ? ti2 : !un ? tu : y == ARMOEDE_NA_INT ? tyc : tv,
                                   "a target row needs intervention, year, unit and target");
@@ -1333,7 +1327,7 @@ static int spend_load(const armoede_table *t, const armoede_process_options *o, 
             y = (int)yv;
             m = (int)mv;
         }
-        double v = nval(cv, i);
+        double v = am_num(cv, i);
         const char *ln = cl->type == ARMOEDE_TYPE_CAT ? am_col_label(cl, i, NULL, 0) : NULL;
         const char *ac = ca && ca->type == ARMOEDE_TYPE_CAT ? am_col_label(ca, i, NULL, 0) : NULL;
         const char *sr = cs && cs->type == ARMOEDE_TYPE_CAT ? am_col_label(cs, i, NULL, 0) : NULL;
@@ -1469,7 +1463,7 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
             int64_t y = am_ival(py, i);
             const char *ln = am_col_label(pl, i, b1, sizeof b1);
             const char *ac = pa ? am_col_label(pa, i, b2, sizeof b2) : NULL;
-            double b = nval(pb, i);
+            double b = am_num(pb, i);
             if (y == ARMOEDE_NA_INT || !ln) { rc = row_fail(o.plan, i, y == ARMOEDE_NA_INT ? py : pl, "a plan row needs year and line"); goto done; }
             if (isnan(b)) { npm++; continue; } /* "pm": not budgeted yet */
             if (b < 0) {
@@ -1640,7 +1634,7 @@ int armoede_funding(const armoede_table *t, const armoede_process_options *opts,
         if (y == ARMOEDE_NA_INT) { rc = row_fail(t, i, cy, "a funding row needs a year"); goto fail; }
         if (y < 1900 || y > 9999) { rc = row_fail(t, i, cy, "a year outside 1900..9999"); goto fail; }
         if (!am_col_label(cs, i, (char[64]){0}, 64)) { rc = row_fail(t, i, cs, "a funding row needs a source"); goto fail; }
-        if (isnan(nval(ca, i))) { npm++; continue; }
+        if (isnan(am_num(ca, i))) { npm++; continue; }
         ymin = y < ymin ? (int)y : ymin;
         ymax = y > ymax ? (int)y : ymax;
     }
@@ -1658,11 +1652,11 @@ int armoede_funding(const armoede_table *t, const armoede_process_options *opts,
         if (!sums) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); goto fail; }
         for (size_t i = 0; i < t->nrows && !rc; i++) {
             char b[64];
-            if (am_ival(cy, i) != y || isnan(nval(ca, i))) continue;
+            if (am_ival(cy, i) != y || isnan(am_num(ca, i))) continue;
             const char *sl = am_col_label(cs, i, b, sizeof b);
             int32_t k = am_dict_intern(&seen, sl, strlen(sl));
             if (k < 0) { rc = ARMOEDE_ENOMEM; break; }
-            sums[k] += nval(ca, i);
+            sums[k] += am_num(ca, i);
         }
         for (size_t k = 0; k < seen.n && !rc; k++) {
             const char *kk[2] = {yl, seen.labels[k]};

@@ -127,18 +127,7 @@ static int is_key_type(const am_col *c) { return c->type == ARMOEDE_TYPE_CAT || 
 static const char *label_of(const am_col *c, size_t i, char *buf, size_t n) { return am_col_label(c, i, buf, n); }
 
 /* A compact, hashable identity of a CAT/INT value: the CAT code or the integer. */
-static inline int64_t key_of(const am_col *c, size_t i)
-{
-    if (c->type == ARMOEDE_TYPE_CAT) return c->v.c[i] < 0 ? ARMOEDE_NA_INT : c->v.c[i];
-    return am_ival(c, i);
-}
 
-static double numval(const am_col *c, size_t i)
-{
-    if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
-    int64_t x = am_ival(c, i);
-    return x == ARMOEDE_NA_INT ? NAN : (double)x;
-}
 
 static int bad_row(const sv *p, size_t i, const char *col, const char *what)
 {
@@ -256,7 +245,7 @@ static int setup_design(sv *p)
     for (size_t i = 0; i < n; i++) {
         double w = 1;
         if (jw >= 0) {
-            w = numval(&t->cols[jw], i);
+            w = am_num(&t->cols[jw], i);
             if (isnan(w)) { rc = bad_row(p, i, wname, "the weight is missing"); goto done; }
             if (!(w >= 0) || isinf(w)) {
                 snprintf(buf, sizeof buf, "weight %g is not a finite number >= 0", w);
@@ -265,8 +254,8 @@ static int setup_design(sv *p)
             }
         }
         p->w[i] = w;
-        int64_t sk = js >= 0 ? key_of(&t->cols[js], i) : 0;
-        int64_t ck = jc >= 0 ? key_of(&t->cols[jc], i) : (int64_t)i;
+        int64_t sk = js >= 0 ? am_key(&t->cols[js], i) : 0;
+        int64_t ck = jc >= 0 ? am_key(&t->cols[jc], i) : (int64_t)i;
         if (sk == ARMOEDE_NA_INT) { rc = bad_row(p, i, p->o.stratum, "the stratum is missing"); goto done; }
         if (ck == ARMOEDE_NA_INT) { rc = bad_row(p, i, p->o.cluster, "the cluster is missing"); goto done; }
         int fresh;
@@ -285,13 +274,13 @@ static int setup_design(sv *p)
     if (jf >= 0) {
         const am_col *c = &t->cols[jf];
         int popsize = 0;
-        for (size_t i = 0; i < n; i++) if (numval(c, i) > 1) popsize = 1;
+        for (size_t i = 0; i < n; i++) if (am_num(c, i) > 1) popsize = 1;
         double *val = malloc((nstr ? nstr : 1) * sizeof *val);
         if (!val) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); goto done; }
         for (h = 0; h < nstr; h++) val[h] = NAN;
         for (size_t i = 0; i < n && !rc; i++) {
             size_t hh = p->psu_str[p->psu[i]];
-            double v = numval(c, i);
+            double v = am_num(c, i);
             if (isnan(v)) rc = bad_row(p, i, p->o.fpc, "the fpc is missing");
             else if (!(v > 0) || isinf(v) || (popsize && v < 1)) {
                 snprintf(buf, sizeof buf, "fpc %g: %s", v, popsize ? "population sizes (> 1 elsewhere) must all be >= 1"
