@@ -60,18 +60,45 @@ else
   echo "FAIL: the sanitizer build failed"; failed=$((failed + 1))
 fi
 
-# The demo config must run end to end on a small synthetic city.
+# The demo's four monitors must run end to end on a small synthetic city (the same configs,
+# in a copy of the tree's layout).
 if [ -x build/tools/armoede-gencity ] && [ -x build/tools/armoede ]; then
   tmp="$log/demo"; mkdir -p "$tmp/data/synthetic" "$tmp/examples/groningen" "$tmp/out/groningen"
-  cp examples/groningen/trendmonitor.ini "$tmp/examples/groningen/"
-  mkdir -p "$tmp/data"; cp data/norms_participatiewet.csv "$tmp/data/"
-  if build/tools/armoede-gencity --seed 7 --households 3000 -o "$tmp/data/synthetic/groningen_2016_2024.csv.gz" 2>/dev/null \
-     && build/tools/armoede --quiet "$tmp/examples/groningen/trendmonitor.ini" \
-     && [ -s "$tmp/out/groningen/trendmonitor.csv" ] && [ -s "$tmp/out/groningen/trendmonitor.json" ] \
-     && grep -q suppressed "$tmp/out/groningen/trendmonitor.csv"; then
-    echo "ok   demo: trend monitor on a small synthetic city"; passed=$((passed + 1))
+  cp examples/groningen/*.ini "$tmp/examples/groningen/"
+  cp data/*.csv "$tmp/data/"
+  cp -r data/groningen "$tmp/data/"
+  city="$tmp/data/synthetic/groningen_2016_2024.csv.gz"
+  if build/tools/armoede-gencity --seed 7 --households 3000 -o "$city" 2>"$log/gencity.txt" \
+     && build/tools/armoede-genoutcome --seed 7 --norms data/norms_participatiewet.csv -o "$tmp/data/synthetic" "$city" 2>"$log/genoutcome.txt" \
+     && build/tools/armoede-gensurvey --seed 7 --city "$city" -o "$tmp/data/synthetic/survey" 2>"$log/gensurvey.txt"; then
+    for m in trendmonitor outcomemonitor surveymonitor processmonitor; do
+      if build/tools/armoede --quiet "$tmp/examples/groningen/$m.ini" >"$log/$m.txt" 2>&1 \
+         && [ -s "$tmp/out/groningen/$m.csv" ] && [ -s "$tmp/out/groningen/$m.json" ] \
+         && [ "$(wc -l <"$tmp/out/groningen/$m.csv")" -gt 10 ]; then
+        echo "ok   demo: $m on a small synthetic city"; passed=$((passed + 1))
+      else
+        echo "FAIL demo: $m on a small synthetic city"; cat "$log/$m.txt"; failed=$((failed + 1))
+      fi
+    done
+    grep -q suppressed "$tmp/out/groningen/trendmonitor.csv" \
+      || { echo "FAIL demo: the trend monitor suppresses no cell"; failed=$((failed + 1)); }
   else
-    echo "FAIL demo: trend monitor on a small synthetic city"; failed=$((failed + 1))
+    echo "FAIL demo: generating the synthetic city"; cat "$log"/gen*.txt; failed=$((failed + 1))
+  fi
+fi
+
+# The Python and R bindings: their pytest and testthat suites.
+if [ -x bindings/run_tests.sh ]; then
+  bindings/run_tests.sh build >"$log/bindings.txt" 2>&1
+  rc=$?
+  sed -n '/^ok \|^FAIL\|^not ok\|passed\|failed\|Error/p' "$log/bindings.txt" | tail -40
+  summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log/bindings.txt" | tail -1)
+  if [ -n "$summary" ]; then
+    bp=${summary%% passed*}; bf=${summary#*passed, }; bf=${bf%% failed*}
+    passed=$((passed + bp)); failed=$((failed + bf))
+    [ "$rc" -ne 0 ] && [ "$bf" -eq 0 ] && failed=$((failed + 1))
+  else
+    echo "FAIL bindings: no summary line"; tail -30 "$log/bindings.txt"; failed=$((failed + 1))
   fi
 fi
 

@@ -13,6 +13,8 @@
 #include <armoede.h>
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
+#include <errno.h>
+#include <sys/stat.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +111,20 @@ int main(int argc, char **argv)
     }
     if (!dir || nw < 1) { usage(stderr); return 2; }
     char path[4096];
+    /* make the output directory and its parents (mkdir -p) */
+    snprintf(path, sizeof path, "%s", dir);
+    for (char *q = path + 1;; q++) {
+        if (*q == '/' || !*q) {
+            char c = *q;
+            *q = '\0';
+            if (mkdir(path, 0777) != 0 && errno != EEXIST) {
+                fprintf(stderr, "armoede-gensurvey: cannot create %s: %s\n", path, strerror(errno));
+                return 1;
+            }
+            *q = c;
+            if (!c) break;
+        }
+    }
     snprintf(path, sizeof path, "%s/wijkenquete.csv", dir);
     FILE *fw = fopen(path, "w");
     snprintf(path, sizeof path, "%s/klantervaring.csv", dir);
@@ -116,7 +132,8 @@ int main(int argc, char **argv)
     if (!fw || !fk) {
         if (fw) fclose(fw);
         if (fk) fclose(fk);
-        return fail("cannot write into the output directory");
+        snprintf(path, sizeof path, "cannot write into the output directory %s", dir);
+        return fail(path);
     }
     static const char *const cols[] = {"year", "birth_year", "wijk", "buurt", "n_persons", "n_minors", "income"};
     armoede_read_options ro = ARMOEDE_READ_OPTIONS_INIT;
