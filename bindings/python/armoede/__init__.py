@@ -477,18 +477,22 @@ class Norms:
 # --------------------------------------------------------------------------
 # results
 # --------------------------------------------------------------------------
-_FIELDS = ["estimate", "numerator", "denominator", "numerator_n", "denominator_n", "se", "ci_low",
-           "ci_high", "reference"]
-_FIELD_CODES = [core.ARMOEDE_FIELD_ESTIMATE, core.ARMOEDE_FIELD_NUM_W, core.ARMOEDE_FIELD_DEN_W,
-                core.ARMOEDE_FIELD_NUM_N, core.ARMOEDE_FIELD_DEN_N, core.ARMOEDE_FIELD_SE,
-                core.ARMOEDE_FIELD_CI_LOW, core.ARMOEDE_FIELD_CI_HIGH, core.ARMOEDE_FIELD_REFERENCE]
+# The number columns of the tidy CSV: every ARMOEDE_FIELD_* in enum order
+# (threshold and duration come first), named as the CSV writer names them.
+_FIELD_NAMES = {"NUM_W": "numerator", "DEN_W": "denominator", "NUM_N": "numerator_n", "DEN_N": "denominator_n"}
+_FIELD_CODES = sorted((getattr(core, k), k[len("ARMOEDE_FIELD_"):]) for k in dir(core)
+                      if k.startswith("ARMOEDE_FIELD_") and not k.endswith("_")
+                      and k not in ("ARMOEDE_FIELD_THRESHOLD", "ARMOEDE_FIELD_DURATION"))
+_FIELDS = [_FIELD_NAMES.get(k, k.lower()) for _, k in _FIELD_CODES]
+_FIELD_CODES = [v for v, _ in _FIELD_CODES]
 
 
 def result_frame(r):
     """A pandas DataFrame of a library result (an armoede.core result
     object), with the columns of the tidy CSV: indicator, unit, threshold,
     duration, the keys, estimate, numerator, denominator, numerator_n,
-    denominator_n, se, ci_low, ci_high, reference, status, rounded, reason.
+    denominator_n, se, ci_low, ci_high, reference (and any field added to
+    armoede_field since), status, rounded, reason.
     Missing keys and hidden numbers are None / NaN. attrs: notes (list of
     str), protected (bool), result (the library object, for write_csv,
     write_json and protect)."""

@@ -191,6 +191,20 @@ norms <- function(rows = NULL, types = NULL) {
 # ---------------------------------------------------------------------------
 .status_names <- c("ok", "suppressed_primary", "suppressed_secondary", "no_data", "suppressed_dominance")
 
+# The number columns of the tidy CSV: every ARMOEDE_FIELD_* in enum order
+# (threshold and duration come first), named as the CSV writer names them.
+.result_fields <- function() {
+  ns <- asNamespace("armoede")
+  nm <- grep("^ARMOEDE_FIELD_", ls(ns), value = TRUE)
+  nm <- setdiff(nm[!grepl("_$", nm)], c("ARMOEDE_FIELD_THRESHOLD", "ARMOEDE_FIELD_DURATION"))
+  codes <- vapply(nm, function(n) as.integer(get(n, envir = ns)), 0L)
+  short <- tolower(sub("^ARMOEDE_FIELD_", "", nm))
+  short <- c(num_w = "numerator", den_w = "denominator", num_n = "numerator_n", den_n = "denominator_n")[short] %|% short
+  o <- order(codes)
+  setNames(codes[o], short[o])
+}
+`%|%` <- function(a, b) ifelse(is.na(a), b, a)
+
 #' A library result as a data frame with the tidy columns of the CSV writer.
 result_df <- function(r) {
   n <- armoede_result_nrows(r)
@@ -200,14 +214,13 @@ result_df <- function(r) {
   val <- function(f) vapply(idx, function(i) armoede_result_value(r, i, f), 0)
   out <- list(indicator = vapply(idx, function(i) armoede_result_indicator(r, i), ""),
               unit = vapply(idx, function(i) armoede_result_unit(r, i), ""),
-              threshold = val(8L), duration = val(9L))
+              threshold = val(ARMOEDE_FIELD_THRESHOLD), duration = val(ARMOEDE_FIELD_DURATION))
   for (k in seq_len(nk) - 1) {
     name <- armoede_result_key_name(r, k)
     if (name %in% names(out)) name <- paste0("key_", name)
     out[[name]] <- vapply(idx, function(i) str_or_na(armoede_result_key(r, i, k)), "")
   }
-  fields <- c(estimate = 0L, numerator = 1L, denominator = 2L, numerator_n = 3L, denominator_n = 4L,
-              se = 5L, ci_low = 6L, ci_high = 7L, reference = 10L)
+  fields <- .result_fields()
   for (f in names(fields)) out[[f]] <- val(fields[[f]])
   st <- vapply(idx, function(i) armoede_result_status(r, i), 0L)
   out$status <- .status_names[st + 1]
