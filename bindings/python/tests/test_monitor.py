@@ -76,3 +76,70 @@ def test_trend_monitor_from_a_dataframe(city, tmp_path):
                           protect=True)
     assert prot.attrs["protected"] and (prot.status != "ok").any()
     assert prot.loc[prot.status != "ok", "estimate"].isna().all()
+
+
+# The hand-computed cases of tests/test_monitor.c.
+DATA_CSV = ("pid,hid,jaar,inkomen,norm,wijk\n"
+            "1,1,2023,1000,1000,A\n2,2,2023,1100,1000,A\n3,3,2023,1100.01,1000,A\n4,4,2023,900,1000,A\n"
+            "5,5,2023,5000,1000,A\n6,6,2023,5000,1000,A\n7,7,2023,5000,1000,A\n8,8,2023,800,1000,A\n"
+            "9,9,2023,800,1000,B\n10,10,2023,5000,1000,B\n")
+CFG_HEAD = ("[input]\nfile = data.csv\n\n[columns]\nperson_id = pid\nhousehold_id = hid\nyear = jaar\n"
+            "income = inkomen\nnorm = norm\n\n")
+
+
+def test_monitor_runs_and_protects(tmp_path):
+    (tmp_path / "data.csv").write_text(DATA_CSV)
+    (tmp_path / "m.ini").write_text(CFG_HEAD + "[indicator m]\ntype = minima\nthresholds = 110\nunits = households\n"
+                                    "by = wijk\nmargins = wijk\n\n[disclosure]\nmin_n = 3\n\n[output]\ncsv = out.csv\n"
+                                    "json = out.json\n")
+    r = armoede.monitor_run(tmp_path / "m.ini")
+    assert r.attrs["protected"] and len(r) == 3
+    assert r.set_index("wijk").status.to_dict() == {"A": "suppressed_secondary", "B": "suppressed_primary",
+                                                    "Total": "ok"}
+    tot = r[r.wijk == "Total"].iloc[0]
+    assert (tot.numerator_n, tot.denominator_n, tot.estimate) == (5, 10, 0.5)
+    assert (tmp_path / "out.csv").read_text().startswith("indicator,unit,threshold,duration,wijk,estimate")
+    assert (tmp_path / "out.json").exists()
+
+
+def test_monitor_config_errors(tmp_path):
+    (tmp_path / "data.csv").write_text(DATA_CSV)
+    (tmp_path / "m.ini").write_text(CFG_HEAD + "[indicator m]\ntype = minima\nthreshold = 110\n[output]\ncsv = o.csv\n")
+    with pytest.raises(armoede.ArmoedeError) as e:
+        armoede.monitor_run(tmp_path / "m.ini")
+    assert e.value.status == armoede.core.ARMOEDE_ECONFIG
+    assert "m.ini:13" in e.value.message and "unknown key 'threshold'" in e.value.message
+    with pytest.raises(armoede.ArmoedeError) as e:
+        armoede.monitor_run(tmp_path / "none.ini")
+    assert e.value.status == armoede.core.ARMOEDE_EIO
+
+
+def test_monitor_disclosure_off_is_noted(tmp_path):
+    (tmp_path / "data.csv").write_text(DATA_CSV)
+    (tmp_path / "m.ini").write_text(CFG_HEAD + "[indicator m]   # the minima\ntype = minima # of the city\n"
+                                    "thresholds = 110\nby = wijk\n[disclosure]\nenabled = no # not for publication\n"
+                                    "[output]\ncsv = o.csv\n")
+    r = armoede.monitor_run(tmp_path / "m.ini")
+    assert r.attrs["protected"] is False
+    assert any("not for publication" in n for n in r.attrs["notes"])
+
+
+def test_cbs_ratio_only(tmp_path):
+    (tmp_path / "inhatab.csv").write_text("RINHUISHOUDEN;JAAR;INHARMSOC;GEMEENTE\n000000001;2022;95,5;GM0014\n"
+                                          "000000002;2022;110,0;GM0014\n000000003;2022;110,01;GM0014\n"
+                                          "000000004;2022;250;GM0014\n000000005;2022;60;GM0014\n")
+    (tmp_path / "cbs.ini").write_text(
+        "[input]\nfile = inhatab.csv\nseparator = semicolon\ndecimal = comma\n"
+        "[columns]\nhousehold_id = RINHUISHOUDEN\nyear = JAAR\nratio_pct = INHARMSOC\n"
+        "[indicator m]\ntype = minima\nthresholds = 110\nby = JAAR, GEMEENTE\n[disclosure]\nmin_n = 0\n"
+        "[output]\ncsv = new/dir/minima.csv\n")
+    r = armoede.monitor_run(tmp_path / "cbs.ini")
+    assert len(r) == 1 and r.unit[0] == "households"
+    assert (r.JAAR[0], r.GEMEENTE[0], r.numerator_n[0], r.denominator_n[0]) == ("2022", "GM0014", 3, 5)
+    assert (tmp_path / "new" / "dir" / "minima.csv").exists()
+    # the same file read from Python
+    t = armoede.read_csv(tmp_path / "inhatab.csv", separator=";", decimal=",",
+                         household_id="RINHUISHOUDEN", year="JAAR", ratio_pct="INHARMSOC")
+    assert t.coltype("RINHUISHOUDEN") == "cat"  # leading zeros: a code, not a number
+    m = armoede.minima(t, thresholds=[1.1], by=["JAAR", "GEMEENTE"])
+    assert (m.numerator_n[0], m.denominator_n[0]) == (3, 5)
