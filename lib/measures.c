@@ -533,6 +533,8 @@ typedef struct {
     dd **khist;
     uint32_t **kcnt;
     uint64_t **gkey;           /* per pattern: the key of each group */
+    uint32_t *gcnt;            /* gini: rows per bucket (2^9 buckets per octave) */
+    uint16_t *gbk;             /* gini: the bucket of each table row (0xffff: left out) */
     const am_col *ycolp;       /* the year column or NULL */
     const am_col *fwy, *fst, *fin; /* population filters that are on (whole_year, student, institutional) */
 } mctx;
@@ -571,6 +573,8 @@ static void mctx_free(mctx *c)
         if (c->gkey) free(c->gkey[p]);
     }
     free(c->khist); free(c->kcnt); free(c->gkey); free(c->prange);
+    free(c->gcnt);
+    free(c->gbk);
 }
 
 /* Statistics of every pattern's groups for weights ws (sorted order). st[p]
@@ -1408,6 +1412,8 @@ static inline size_t f_nb_bits(size_t G, size_t nkind)
     while (mb > 0 && G * nkind * ((size_t)64 << mb) > ((size_t)1 << 18)) mb--;
     return (size_t)mb;
 }
+#define GINI_MB 9u
+#define GINI_NB ((size_t)64 << GINI_MB)
 static inline size_t f_bucket(double x, unsigned mb, size_t nb)
 {
     if (!(x > 0)) return 0;
@@ -1660,6 +1666,11 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
         c->ytot = calloc(c->nyears, sizeof *c->ytot);
         if (!c->yhist || !c->ytot) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
     }
+    if (m & ARMOEDE_MEASURE_GINI) {
+        c->gcnt = calloc(GINI_NB, sizeof *c->gcnt);
+        c->gbk = malloc((N ? N : 1) * sizeof *c->gbk);
+        if (!c->gcnt || !c->gbk) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
+    }
     for (size_t pi = 0; c->arpr2 && pi < c->npat; pi++) {
         c->khist[pi] = calloc(c->prange[pi] * nb, sizeof **c->khist);
         c->kcnt[pi] = calloc(c->prange[pi] * nb, sizeof **c->kcnt);
@@ -1667,6 +1678,7 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
     }
     for (size_t i = 0; i < N; i++) {
         if (!f_row(c, i, &x, &w, codes)) {
+            if (c->gbk) c->gbk[i] = 0xffff;
             /* which rule left it out, for the notes */
             double v = num_at(I, i);
             if (!isfinite(v)) { nt->bad_income++; continue; }
@@ -1680,6 +1692,11 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
         }
         n++;
         size_t bk = f_bucket(x, mb, nb);
+        if (c->gcnt) {
+            size_t gb = f_bucket(x, GINI_MB, GINI_NB);
+            c->gcnt[gb]++;
+            c->gbk[i] = (uint16_t)gb;
+        }
         if (need_t) {
             size_t y = c->ycolp ? (size_t)codes[0] : 0;
             dd_add(&c->yhist[y * nb + bk], w);
@@ -1742,6 +1759,95 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
     c->Gall = c->goff[c->npat];
 out:
     free(gcap); /* gkeys (c->gkey) are kept for fast_arpr2 */
+    return rc;
+}
+
+/* The Gini without sorting everything at once: the buckets are cut into
+ * ranges of at most about half a million rows (fast_prepare counted the rows
+ * per bucket and noted each row's bucket in 2 bytes); for each range in
+ * ascending order a scan of those bytes collects its rows, which are sorted and walked exactly as compute() walks
+ * the whole order (equal values are one block: they share a bucket, so a
+ * block never straddles two ranges). The groups' cumulative weights carry
+ * over from range to range. */
+static int fast_gini(const mctx *c, double *S)
+{
+    size_t G = c->Gall, ns = c->nst, np = c->npat, nbg = GINI_NB;
+    size_t maxc = 0;
+    for (size_t b = 0; b < nbg; b++) if (c->gcnt[b] > maxc) maxc = c->gcnt[b];
+    size_t cap = (size_t)1 << 20;
+    if (maxc > cap) cap = maxc;
+    if (cap > c->n) cap = c->n ? c->n : 1;
+    double *bx = malloc(cap * sizeof *bx), *bw = malloc(cap * sizeof *bw);
+    int32_t *bg = malloc(cap * np * sizeof *bg);
+    uint32_t *perm = malloc(cap * sizeof *perm);
+    /* the range in ascending order: gathered in one tight loop (many loads
+     * in flight) rather than inside the walk */
+    double *sx = malloc(cap * sizeof *sx), *sw = malloc(cap * sizeof *sw);
+    int32_t *sg = malloc(cap * np * sizeof *sg);
+    long double *acc = calloc(4 * (G ? G : 1), sizeof *acc); /* C, block S, A, SX */
+    size_t *stamp = calloc(G ? G : 1, sizeof *stamp);
+    int32_t *touched = malloc((G ? G : 1) * sizeof *touched);
+    int rc = 0;
+    if (!bx || !bw || !bg || !perm || !acc || !stamp || !touched || !sx || !sw || !sg) {
+        rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+        goto out;
+    }
+    int32_t codes[17], gr[64];
+    double x, w;
+    size_t blockid = 0;
+    for (size_t b = 0; b < nbg;) {
+        size_t e = b, tot = 0;
+        while (e < nbg && tot + c->gcnt[e] <= cap) tot += c->gcnt[e++];
+        if (e == b) e = b + 1; /* cannot happen: cap >= the largest bucket */
+        if (tot == 0) { b = e; continue; }
+        size_t m = 0;
+        const uint16_t *gbk = c->gbk;
+        for (size_t i = 0; i < c->N && m < cap; i++) {
+            size_t bk = gbk[i]; /* 0xffff (left out) is never in a range */
+            if (bk < b || bk >= e) continue;
+            if (!f_row(c, i, &x, &w, codes)) continue;
+            f_groups(c, codes, gr);
+            bx[m] = x;
+            bw[m] = w;
+            memcpy(bg + m * np, gr, np * sizeof *gr);
+            m++;
+        }
+        if ((rc = am_sort_perm(bx, m, perm))) goto out;
+        for (size_t k = 0; k < m; k++) {
+            uint32_t q = perm[k];
+            sx[k] = bx[q];
+            sw[k] = bw[q];
+            for (size_t p = 0; p < np; p++) sg[k * np + p] = bg[(size_t)q * np + p];
+        }
+        size_t i = 0;
+        while (i < m) {
+            double v = sx[i];
+            size_t j = i, nt = 0;
+            blockid++;
+            for (; j < m && sx[j] == v; j++) {
+                const int32_t *g = sg + j * np;
+                for (size_t p = 0; p < np; p++) {
+                    size_t gg = (size_t)g[p];
+                    if (stamp[gg] != blockid) { stamp[gg] = blockid; touched[nt++] = (int32_t)gg; acc[G + gg] = 0; }
+                    acc[G + gg] += sw[j];
+                }
+            }
+            for (size_t a = 0; a < nt; a++) {
+                size_t gg = (size_t)touched[a];
+                long double Sg = acc[G + gg];
+                acc[2 * G + gg] += (long double)v * Sg * (2.0L * acc[gg] + Sg);
+                acc[3 * G + gg] += (long double)v * Sg;
+                acc[gg] += Sg;
+            }
+            i = j;
+        }
+        b = e;
+    }
+    for (size_t g = 0; g < G; g++)
+        S[g * ns + S_GINI] = (double)(acc[2 * G + g] / (acc[g] * acc[3 * G + g]) - 1.0L);
+out:
+    free(bx); free(bw); free(bg); free(perm); free(acc); free(stamp); free(touched);
+    free(sx); free(sw); free(sg);
     return rc;
 }
 
@@ -1979,6 +2085,7 @@ static int fast_compute(mctx *c, double **st)
         s[S_FW] = (double)dd_val(a[4]);
         for (size_t k = 0; k < na; k++) s[S_FGT0 + k] = (double)dd_val(a[5 + k]);
     }
+    if ((m & ARMOEDE_MEASURE_GINI) && (rc = fast_gini(c, S))) goto out;
     for (size_t p = 0; p < c->npat; p++)
         memcpy(st[p], S + c->goff[p] * ns, c->pats[p].G * ns * sizeof *S);
 out:
@@ -2089,7 +2196,7 @@ int armoede_measures(const armoede_table *t, const armoede_measures_options *opt
     {
         /* the streaming path when nothing needs the order of the incomes */
         unsigned ms = o->measures ? o->measures : ARMOEDE_MEASURE_DEFAULT;
-        c.fast = !(ms & (ARMOEDE_MEASURE_GINI | ARMOEDE_MEASURE_PERSISTENT_ARPR)) && o->bootstrap == 0 &&
+        c.fast = !(ms & ARMOEDE_MEASURE_PERSISTENT_ARPR) && o->bootstrap == 0 &&
                  o->rule != ARMOEDE_QUANTILE_LINEAR && !o->equivalise && !o->strata && !o->cluster &&
                  !((ms & ARMOEDE_MEASURE_FGT) && o->fgt_line == ARMOEDE_LINE_NORM);
     }
