@@ -511,6 +511,23 @@ static void test_persistent(void **state)
     assert_close(val(r, "persistent_arpr", k19y, ARMOEDE_FIELD_DEN_N), 6, 0);
     assert_true(has_note(r, "28 person-years"));
     armoede_result_free(r);
+    /* bootstrap over persons (cluster = person id): intervals for the
+     * persistent rate too, the same for any number of threads */
+    o.bootstrap = 40;
+    o.cluster = "pid";
+    o.nthreads = 1;
+    armoede_result *b1 = NULL, *b2 = NULL;
+    assert_int_equal(armoede_measures(t, &o, &b1), 0);
+    o.nthreads = 4;
+    assert_int_equal(armoede_measures(t, &o, &b2), 0);
+    double se = val(b1, "persistent_arpr", k19, ARMOEDE_FIELD_SE);
+    assert_true(se > 0 && se < 0.5);
+    assert_true(se == val(b2, "persistent_arpr", k19, ARMOEDE_FIELD_SE));
+    assert_true(val(b1, "persistent_arpr", k19, ARMOEDE_FIELD_CI_LOW) <= 0.25);
+    armoede_result_free(b1);
+    armoede_result_free(b2);
+    o.bootstrap = 0;
+    o.cluster = NULL;
     /* window 2 (this year and the one before), at least 1: B in 2018 (2017 n) not;
      * 2017: A (2016 P) yes; D absent -> den 8 (A B C F1-5), num A = 1/8 */
     o.persistent_window = 2;
