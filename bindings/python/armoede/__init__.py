@@ -29,6 +29,7 @@ import datetime as _dt
 import inspect as _inspect
 import json as _json
 import os as _os
+import re
 import textwrap as _textwrap
 
 import numpy as _np
@@ -681,6 +682,8 @@ def _make(cname, pyname):
     defaults = _OPTION_DEFAULTS.get(cname, {})
     pos = [p for p in params if p != optname]
     table_params = [p for p in pos if p in _TABLE_PARAMS]
+    # table arguments the C documentation allows to be NULL ("reach may be NULL", "t (may be NULL")
+    optional = (set(re.findall(r"\b(\w+)\s+\(?may\s+be\s+NULL", _CDOCS.get(cname, ""))) | {"reach"}) & set(pos)
 
     def f(*args, na_keys="error", protect=False, **kwargs):
         if len(args) > len(pos):
@@ -690,7 +693,7 @@ def _make(cname, pyname):
         for p in pos[len(args):]:
             if p in kwargs:
                 vals[p] = kwargs.pop(p)
-            elif p in _OPTIONAL_PARAMS:
+            elif p in optional:
                 vals[p] = None
             else:
                 raise TypeError("%s() missing argument '%s'" % (pyname, p))
@@ -718,7 +721,7 @@ def _make(cname, pyname):
         return out
 
     kw = [_inspect.Parameter(p, _inspect.Parameter.POSITIONAL_OR_KEYWORD,
-                             default=None if p in _OPTIONAL_PARAMS else _inspect.Parameter.empty)
+                             default=None if p in optional else _inspect.Parameter.empty)
           for p in pos]
     kw += [_inspect.Parameter(k, _inspect.Parameter.KEYWORD_ONLY, default=v) for k, v in defaults.items()]
     kw += [_inspect.Parameter("na_keys", _inspect.Parameter.KEYWORD_ONLY, default="error"),
@@ -742,7 +745,6 @@ def _make(cname, pyname):
 
 
 _TABLE_PARAMS = {"t", "reg", "cases", "a", "b", "reach", "ratings"}
-_OPTIONAL_PARAMS = {"reach"}
 # the defaults of each options struct: what its *_init function returns.
 _OPTION_DEFAULTS = {}
 _STRUCTS = {n[len("armoede_"):-len("_init")]: getattr(core, n)() for n in dir(core)

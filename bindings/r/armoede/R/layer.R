@@ -294,13 +294,23 @@ monitor_run <- function(path, out_dir = NULL) {
 }
 
 .table_params <- c("t", "reg", "cases", "a", "b", "reach", "ratings")
-.optional_params <- c("reach")
+
+# Table arguments the C documentation allows to be NULL ("reach may be NULL").
+.optional_of <- function(cname) {
+  path <- system.file("armoede_docs.json", package = "armoede")
+  if (!nzchar(path)) return(character())
+  l <- grep(paste0('^ *"', cname, '": '), readLines(path, warn = FALSE), value = TRUE)
+  if (!length(l)) return(character())
+  m <- regmatches(l, gregexpr("\\b\\w+(\\s|\\\\n)+\\(?may(\\s|\\\\n)+be(\\s|\\\\n)+NULL", l, perl = TRUE))[[1]]
+  sub("(\\s|\\\\n).*", "", m)
+}
 
 .make_indicator <- function(cname, defaults) {
   cfun <- get(cname, mode = "function")
   params <- setdiff(names(formals(cfun)), c(".copy"))
   optname <- intersect(params, c("opts", "cols"))[1]
   pos <- setdiff(params, optname)
+  .optional_params <- intersect(pos, c(.optional_of(cname), "reach"))
   f <- function() {
     call_args <- as.list(environment())
     opts <- list()
