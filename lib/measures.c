@@ -1774,7 +1774,11 @@ static int fast_gini(const mctx *c, double *S)
     size_t G = c->Gall, ns = c->nst, np = c->npat, nbg = GINI_NB;
     size_t maxc = 0;
     for (size_t b = 0; b < nbg; b++) if (c->gcnt[b] > maxc) maxc = c->gcnt[b];
-    size_t cap = (size_t)1 << 20;
+    /* about 8 ranges, of 2^17 to 2^20 rows: the buffers' fresh pages cost
+     * more than the extra scans of the 2-byte buckets */
+    size_t cap = c->n / 8;
+    if (cap < ((size_t)1 << 17)) cap = (size_t)1 << 17;
+    if (cap > ((size_t)1 << 20)) cap = (size_t)1 << 20;
     if (maxc > cap) cap = maxc;
     if (cap > c->n) cap = c->n ? c->n : 1;
     double *bx = malloc(cap * sizeof *bx), *bw = malloc(cap * sizeof *bw);
