@@ -4,12 +4,17 @@
  * Gini, FGT, and the bootstrap.
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * How it goes: the rows that enter are sorted once by income (a radix sort,
- * lib/quantile.c). Every figure of every group is then a linear pass over
- * that order: per-group quantiles walk the blocks of equal incomes keeping
- * each group's cumulative weight, the Gini accumulates x S (2 C + S) per
- * block (S the block's weight in the group, C the group's weight below it).
- * Bootstrap replicates only change the weights, so they reuse the order.
+ * Two ways to the same figures:
+ *  - the sorted path (setup + compute): the rows that enter are sorted once
+ *    by income (a radix sort, lib/quantile.c) and every figure of every
+ *    group is a linear pass over that order: per-group quantiles walk the
+ *    blocks of equal incomes keeping each group's cumulative weight, the
+ *    Gini accumulates x S (2 C + S) per block (S the block's weight in the
+ *    group, C the group's weight below it). Bootstrap replicates only
+ *    change the weights, so they reuse the order.
+ *  - the streaming path (fast_prepare + fast_compute), when nothing needs
+ *    the whole order at once: passes over the table's own columns with
+ *    histogram selection of the quantiles (see the section below).
  */
 #include "internal.h"
 #include "quantile.h"
