@@ -74,6 +74,17 @@ try:
 except OSError:  # pragma: no cover
     _CDOCS = {}
 
+# The raw functions of armoede.core carry the header's text as docstring.
+for _n in dir(core):
+    _f = getattr(core, _n)
+    if _n.startswith("armoede_") and callable(_f) and not isinstance(_f, type) and not _f.__doc__:
+        try:
+            _f.__doc__ = "%s%s: the C function of that name (include/armoede*.h).\n\n%s" % (
+                _n, _inspect.signature(_f), _CDOCS.get(_n, "Outputs are returned; a negative status "
+                                                           "raises ArmoedeError."))
+        except (AttributeError, TypeError, ValueError):  # pragma: no cover
+            pass
+
 NA_INT = -(2 ** 63)
 _NA_I32 = -(2 ** 31)
 _EPOCH = _dt.date(1970, 1, 1)

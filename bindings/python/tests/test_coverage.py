@@ -41,6 +41,8 @@ def test_every_public_function_is_callable():
     assert len(fns) > 80
     missing = [n for n, impl in fns if impl and not callable(getattr(core, n, None))]
     assert not missing, "not wrapped: %s" % missing
+    undocumented = [n for n, impl in fns if impl and not getattr(core, n).__doc__]
+    assert not undocumented, undocumented
     unimplemented = [n for n, impl in fns if not impl]
     assert not unimplemented, "declared but not in libarmoede: %s" % unimplemented
 
