@@ -6,9 +6,10 @@
 # (bindings/python/tests) and the testthat suite (bindings/r/armoede/tests),
 # prints one line per suite and a last line "N passed, N failed" (test cases
 # of both suites), and exits non-zero on any failure. With ASAN_BUILD_DIR (a
-# build with -Db_sanitize=address,undefined -Db_lundef=false) the pytest suite
-# also runs under AddressSanitizer + UBSan, and 100,000 calls under the leak
-# checker must leave no leak allocated by libarmoede or the bindings.
+# build with -Db_sanitize=address,undefined -Db_lundef=false) both suites also
+# run under AddressSanitizer + UBSan (the R package compiled with them), and
+# 100,000 calls from each language under the leak checker must leave no leak
+# allocated by libarmoede or the bindings.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: run_tests.sh BUILD_DIR}" && pwd) || exit 1
@@ -44,23 +45,30 @@ else
 fi
 
 # ---- R: testthat ----
-rlib=$build/bindings/r/library
-if "$here/r/install.sh" "$build" "$rlib" >"$log/rinstall.txt" 2>&1; then
-  (cd "$here/r/armoede/tests" && R_LIBS=$rlib timeout 1200 Rscript -e '
+# run_testthat LABEL R_LIBRARY [env assignments...]: runs the suite, counts test blocks
+run_testthat() {
+  local label=$1 lib=$2 out=$log/testthat-$1.txt rc p f
+  shift 2
+  (cd "$here/r/armoede/tests" && env "$@" R_LIBS="$lib" timeout 1800 Rscript -e '
     suppressMessages({library(testthat); library(armoede)})
     res <- as.data.frame(test_dir("testthat", reporter = "silent", stop_on_failure = FALSE))
     bad <- res$failed > 0 | res$error
     cat(sprintf("TESTTHAT %d %d\n", sum(!bad & !res$skipped), sum(bad)))
     for (i in which(bad)) cat(sprintf("not ok %s: %s\n", res$file[i], res$test[i]))
-  ') >"$log/testthat.txt" 2>&1
+  ') >"$out" 2>&1
   rc=$?
-  read -r p f < <(grep '^TESTTHAT' "$log/testthat.txt" | awk '{print $2, $3}') || true
+  read -r p f < <(grep '^TESTTHAT' "$out" | awk '{print $2, $3}') || true
   p=${p:-0}; f=${f:-0}
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  if grep -q "ERROR: AddressSanitizer\|runtime error:" "$out"; then f=$((f + 1)); fi
   passed=$((passed + p)); failed=$((failed + f))
-  if [ "$f" -gt 0 ]; then echo "FAIL r testthat: $p passed, $f failed"; tail -40 "$log/testthat.txt"
-  else echo "ok   r testthat: $p passed"; fi
+  if [ "$f" -gt 0 ]; then echo "FAIL r testthat$label: $p passed, $f failed"; tail -40 "$out"
+  else echo "ok   r testthat$label: $p passed"; fi
+}
+rlib=$build/bindings/r/library
+if "$here/r/install.sh" "$build" "$rlib" >"$log/rinstall.txt" 2>&1; then
+  run_testthat "" "$rlib"
 else
   tail -30 "$log/rinstall.txt"; echo "FAIL r: R CMD INSTALL failed"; failed=$((failed + 1))
 fi
@@ -94,6 +102,22 @@ if [ -n "${2:-}" ]; then
     fi
   else
     tail -30 "$log/ninja-asan.txt"; echo "FAIL python (asan): the build failed"; failed=$((failed + 1))
+  fi
+  # R: the package compiled with the sanitizers against the ASan libarmoede.a
+  arlib=$asan/bindings/r/library
+  if ARMOEDE_SANITIZE=address,undefined "$here/r/install.sh" "$asan" "$arlib" >"$log/rinstall-asan.txt" 2>&1; then
+    run_testthat " (asan+ubsan)" "$arlib" LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0 \
+      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ARMOEDE_ASAN=1 ARMOEDE_BUILD_DIR="$asan"
+    (cd "$here/r" && LD_PRELOAD=$preload ASAN_OPTIONS=detect_leaks=1 R_LIBS=$arlib timeout 1800 \
+       Rscript leak_check.R armoede/tests/testthat) >"$log/rleak.txt" 2>&1
+    if grep -q "calls done" "$log/rleak.txt" && ! grep -Eq '(armoede\.so|libarmoede| in (amb|armoede|am)_)' "$log/rleak.txt"; then
+      echo "ok   r leak check (asan): 100,000 calls, no leak of ours"; passed=$((passed + 1))
+    else
+      echo "FAIL r leak check (asan)"; grep -B2 -A12 -E '(armoede\.so|libarmoede| in (amb|armoede|am)_)' "$log/rleak.txt" | head -60
+      tail -5 "$log/rleak.txt"; failed=$((failed + 1))
+    fi
+  else
+    tail -30 "$log/rinstall-asan.txt"; echo "FAIL r (asan): R CMD INSTALL failed"; failed=$((failed + 1))
   fi
 fi
 
