@@ -27,6 +27,7 @@
 
 /* lib/quantile.c */
 AM_HIDDEN int am_sort_perm(const double *x, size_t n, uint32_t *perm);
+AM_HIDDEN int am_sort_perm_buf(const double *x, size_t n, uint32_t *perm, void *scratch);
 
 /* ------------------------------------------------------------------------
  * Public quantiles and equivalence factors
@@ -1789,10 +1790,13 @@ static int fast_gini(const mctx *c, double *S)
     double *bx = malloc(cap * sizeof *bx), *bw = malloc(cap * sizeof *bw);
     int32_t *bg = malloc(cap * np * sizeof *bg);
     uint32_t *perm = malloc(cap * sizeof *perm);
-    /* the range in ascending order: gathered in one tight loop (many loads
-     * in flight) rather than inside the walk */
-    double *sx = malloc(cap * sizeof *sx), *sw = malloc(cap * sizeof *sw);
-    int32_t *sg = malloc(cap * np * sizeof *sg);
+    /* one scratch for the sort of each range and, after it, the range in
+     * ascending order (gathered in one tight loop, many loads in flight,
+     * rather than inside the walk): fresh pages are dear, so it is reused */
+    size_t per = 16 + 4 * np > 20 ? 16 + 4 * np : 20;
+    double *scr = malloc(cap * per);
+    double *sx = scr, *sw = scr ? scr + cap : NULL;
+    int32_t *sg = scr ? (int32_t *)(void *)(scr + 2 * cap) : NULL;
     long double *acc = calloc(4 * (G ? G : 1), sizeof *acc); /* C, block S, A, SX */
     size_t *stamp = calloc(G ? G : 1, sizeof *stamp);
     int32_t *touched = malloc((G ? G : 1) * sizeof *touched);
@@ -1821,7 +1825,7 @@ static int fast_gini(const mctx *c, double *S)
             memcpy(bg + m * np, gr, np * sizeof *gr);
             m++;
         }
-        if ((rc = am_sort_perm(bx, m, perm))) goto out;
+        if ((rc = am_sort_perm_buf(bx, m, perm, scr))) goto out;
         for (size_t k = 0; k < m; k++) {
             uint32_t q = perm[k];
             sx[k] = bx[q];
@@ -1856,7 +1860,7 @@ static int fast_gini(const mctx *c, double *S)
         S[g * ns + S_GINI] = (double)(acc[2 * G + g] / (acc[g] * acc[3 * G + g]) - 1.0L);
 out:
     free(bx); free(bw); free(bg); free(perm); free(acc); free(stamp); free(touched);
-    free(sx); free(sw); free(sg);
+    free(scr);
     return rc;
 }
 

@@ -18,6 +18,7 @@
 #include <string.h>
 
 AM_HIDDEN int am_sort_perm(const double *x, size_t n, uint32_t *perm);
+AM_HIDDEN int am_sort_perm_buf(const double *x, size_t n, uint32_t *perm, void *scratch);
 
 static inline uint64_t bits_key(double x)
 {
@@ -96,11 +97,21 @@ static uint64_t make_keys(const double *x, size_t n, uint64_t *key)
  * sorted as uint32: half the memory. */
 int am_sort_perm(const double *x, size_t n, uint32_t *perm)
 {
+    return am_sort_perm_buf(x, n, perm, NULL);
+}
+
+/* am_sort_perm with the caller's scratch of at least 20 n bytes, 8-aligned
+ * (NULL: allocated here); for callers that sort many times. */
+int am_sort_perm_buf(const double *x, size_t n, uint32_t *perm, void *scratch)
+{
     if (n > UINT32_MAX)
         return am_fail(ARMOEDE_EINVAL, "sort: %zu values (at most %lu)", n, (unsigned long)UINT32_MAX);
     if (n == 0) return ARMOEDE_OK;
-    uint64_t *key = malloc(n * sizeof *key);
-    if (!key) return am_fail(ARMOEDE_ENOMEM, "sort: out of memory for %zu values", n);
+    unsigned char *buf = scratch ? scratch : malloc(n * 20);
+    if (!buf) return am_fail(ARMOEDE_ENOMEM, "sort: out of memory for %zu values", n);
+    uint64_t *key = (uint64_t *)(void *)buf;          /* 8 n */
+    void *key2 = buf + n * 8;                         /* 8 n, or 4 n when narrow */
+    uint32_t *p2 = (uint32_t *)(void *)(buf + n * 16); /* 4 n */
     uint64_t range = make_keys(x, n, key);
     for (size_t i = 0; i < n; i++)
         perm[i] = (uint32_t)i;
@@ -108,22 +119,21 @@ int am_sort_perm(const double *x, size_t n, uint32_t *perm)
     while (bits < 64 && (range >> bits) != 0) bits++;
     int passes = (bits + 10) / 11;
     int dbits = passes ? (bits + passes - 1) / passes : 0;
-    if (passes == 0) { free(key); return ARMOEDE_OK; }
+    if (passes == 0) { if (!scratch) free(buf); return ARMOEDE_OK; }
     int narrow = bits <= 32;
     if (narrow) { /* in place: element i moves from byte 8i to byte 4i */
         uint32_t *k32 = (uint32_t *)(void *)key;
         for (size_t i = 0; i < n; i++) k32[i] = (uint32_t)key[i];
     }
-    void *key2 = malloc(n * (narrow ? sizeof(uint32_t) : sizeof(uint64_t)));
-    uint32_t *p2 = malloc(n * sizeof *p2);
     size_t *hist = calloc((size_t)passes << dbits, sizeof *hist);
-    if (!key2 || !p2 || !hist) {
-        free(key); free(key2); free(p2); free(hist);
+    if (!hist) {
+        if (!scratch) free(buf);
         return am_fail(ARMOEDE_ENOMEM, "sort: out of memory for %zu values", n);
     }
     if (narrow) RADIX_SORT(uint32_t, (uint32_t *)(void *)key, (uint32_t *)key2);
     else RADIX_SORT(uint64_t, key, (uint64_t *)key2);
-    free(key); free(key2); free(p2); free(hist);
+    if (!scratch) free(buf);
+    free(hist);
     return ARMOEDE_OK;
 }
 #undef RADIX_SORT
