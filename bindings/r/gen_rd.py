@@ -6,7 +6,8 @@
 man/<indicator>.Rd for every C function that takes an options struct (the
 R function made from it at load time), with the C header's text, the options
 and a runnable example; man/armoede-core.Rd with an alias for every C
-function (R name = C name) and its header text. Reads PKGDIR/inst/
+function (R name = C name) and its header text; appends to NAMESPACE the
+export of both. Reads PKGDIR/inst/
 armoede_docs.json, armoede_api_types.json, armoede_api.txt (gen_bindings.py).
 """
 import json
@@ -45,10 +46,12 @@ def main():
         r"ARMOEDE_API\s+[^;{]*?\b(armoede_\w+)\s*\(([^)]*)\)", gen_bindings.strip_comments(text))}
     man = os.path.join(pkg, "man")
     os.makedirs(man, exist_ok=True)
+    made = []
     for cname, sname in sorted(types.items()):
         if cname in SKIP or cname.endswith("_init") or cname not in api:
             continue
         short = cname[len("armoede_"):]
+        made.append(short)
         params = [re.findall(r"(\w+)\s*$", p.strip())[0] for p in protos[cname].split(",")]
         pos = [p for p in params if p not in ("opts", "cols", "out")]
         fields = [f for _, f in sts[sname] if f != "version" and not f.startswith("n_")]
@@ -122,6 +125,10 @@ armoede_date_to_ymd(armoede_date_from_ymd(2024, 2, 29))
 """ % dict(aliases=aliases, items=items)
     with open(os.path.join(man, "armoede-core.Rd"), "w") as f:
         f.write(rd)
+    implemented = [l.split()[0] for l in open(os.path.join(pkg, "inst", "armoede_api.txt"))
+                   if not l.startswith("#") and l.split()[1] == "1"]
+    with open(os.path.join(pkg, "NAMESPACE"), "a") as f:
+        f.write("export(%s)\n" % ",\n       ".join(implemented + made))
 
 
 if __name__ == "__main__":
