@@ -11,9 +11,12 @@ test_that("every public function is callable", {
   a <- api()
   expect_gt(nrow(a), 80)
   expect_true(all(a$impl), info = paste(a$name[!a$impl], collapse = ", "))
+  exported <- getNamespaceExports("armoede")
   ns <- asNamespace("armoede")
-  missing <- a$name[!vapply(a$name, function(n) exists(n, envir = ns, mode = "function"), TRUE)]
+  missing <- a$name[!vapply(a$name, function(n) n %in% exported && exists(n, envir = ns, mode = "function"), TRUE)]
   expect_identical(missing, character())
+  expect_true(all(armoede_indicators() %in% exported))
+  expect_false(any(c("print", "delete", "assert") %in% exported))  # not SWIG's internals
 })
 
 test_that("the list is the headers", {
