@@ -563,8 +563,17 @@ int armoede_within_term(const armoede_table *t, const armoede_process_options *o
                                  terms[k].n, unit_name(terms[k].unit), fromn, ton,
                                  terms[k].atw ? " (Algemene termijnenwet applied)" : "")))
             goto done;
-    char rb[16];
-    day_label(ref, rb, sizeof rb);
+    char rb[16] = "";
+    if (ref != ARMOEDE_NA_INT) day_label(ref, rb, sizeof rb);
+    if (ref != ARMOEDE_NA_INT && o.reference_day == ARMOEDE_NO_DATE &&
+        (rc = am_result_note(r, "%s: judged on %s (the latest %s or %s date; set the reference day to choose "
+                                "another): a case without %s is late when its last day is before it", fn, rb, fromn,
+                             ton, ton)))
+        goto done;
+    if (o.reference_day != ARMOEDE_NO_DATE &&
+        (rc = am_result_note(r, "%s: judged on %s: a case without %s is late when its last day is before it", fn, rb,
+                             ton)))
+        goto done;
     if (pending && (rc = am_result_note(r, "%s: %zu cases still within their term on %s without %s: left out",
                                         fn, pending, rb, ton)))
         goto done;
@@ -661,6 +670,15 @@ int armoede_open_cases(const armoede_table *t, const armoede_process_options *op
         char w[512];
         if ((rc = am_result_note(r, "%s: %zu cases left out because %s lies before %s (first: %s)", fn, nbad,
                                  cc->name, cr->name, am_table_where(t, first_bad, w, sizeof w))))
+            goto done;
+    }
+    if (!refs && o.reference_day == ARMOEDE_NO_DATE) {
+        char rl0[16];
+        if (nref) day_label(one_ref, rl0, sizeof rl0);
+        if ((rc = nref ? am_result_note(r, "%s: counted on %s (the latest %s or %s date; set the reference day to "
+                                           "choose another)", fn, rl0, cr->name, cc->name)
+                       : am_result_note(r, "%s: no %s or %s dates and no reference day: nothing counted", fn,
+                                        cr->name, cc->name)))
             goto done;
     }
     char blab[31][32];
@@ -1166,12 +1184,15 @@ int armoede_reach(const armoede_table *t, const armoede_process_options *opts, a
     if (!o.person_id && !o.household_id)
         return am_fail(ARMOEDE_EINVAL, "%s: give person_id and/or household_id", fn);
     if (o.n_by) return am_fail(ARMOEDE_EINVAL, "%s: breakdowns are intervention, line and goal (no by)", fn);
+    /* Default reference day: the latest start date, i.e. participation that
+     * has begun. Not the latest end date: an end may be planned (a course
+     * booked to end in 2027) and would report reach for periods that have
+     * not happened yet. */
     int64_t ref = o.reference_day;
-    if (ref == ARMOEDE_NO_DATE) {
-        const am_col *cs = opt_col(t, o.start ? o.start : "start"), *ce = o.end ? opt_col(t, o.end) : NULL;
-        const am_col *cc[2] = {cs, ce};
-        ref = cs && cs->type == ARMOEDE_TYPE_INT ? latest(cc, ce && ce->type == ARMOEDE_TYPE_INT ? 2 : 1, t->nrows)
-                                                 : 0;
+    int ref_default = ref == ARMOEDE_NO_DATE;
+    if (ref_default) {
+        const am_col *cs = opt_col(t, o.start ? o.start : "start");
+        ref = cs && cs->type == ARMOEDE_TYPE_INT ? latest(&cs, 1, t->nrows) : ARMOEDE_NA_INT;
     }
     static const char *const keys[] = {"period", "intervention", "line", "goal"};
     armoede_result *r = am_result_new();
@@ -1179,9 +1200,14 @@ int armoede_reach(const armoede_table *t, const armoede_process_options *opts, a
         armoede_result_free(r);
         return ARMOEDE_ENOMEM;
     }
-    char rl[16];
-    day_label(ref, rl, sizeof rl);
-    rc = am_result_note(r, "%s: records active up to %s; a unit is new when not reached in the previous period", fn, rl);
+    char rl[16] = "";
+    if (ref != ARMOEDE_NA_INT) day_label(ref, rl, sizeof rl);
+    if (ref == ARMOEDE_NA_INT)
+        rc = am_result_note(r, "%s: no start dates: nothing reached", fn);
+    else
+        rc = am_result_note(r, "%s: records active up to %s%s; a unit is new when not reached in the previous period",
+                            fn, rl,
+                            ref_default ? " (the latest start date; set the reference day to choose another)" : "");
     if (!rc && o.targets) {
         const am_col *tu;
         size_t skipped = 0;
@@ -1221,6 +1247,7 @@ typedef struct {
     double mc[13];          /* their Neumaier compensation terms */
     double budget;          /* NaN: none */
     int has_spend;
+    unsigned months;        /* bit m set: a spending row in month m (1..12) */
 } mcell;
 
 typedef struct {
@@ -1382,6 +1409,9 @@ static void kadd(double *s, double *c, double x)
     *s = t;
 }
 
+/* Bits 1..12 of mcell.months: a spending row in every month. */
+#define SEASON_ALL 0x1FFEu
+
 static double msum(const mcell *c, int m1, int m2)
 {
     double s = 0, k = 0;
@@ -1440,6 +1470,7 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
             if (!(rc = mcell_get(&C, s.year[i], lv[l][0], lv[l][1], &c))) {
                 kadd(&c->m[s.month[i]], &c->mc[s.month[i]], s.amt[i]);
                 c->has_spend = 1;
+                c->months |= 1u << s.month[i];
             }
         }
         if (!rc && s.src[i]) {
@@ -1447,6 +1478,7 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
             if (!(rc = mcell_get(&S, s.year[i], s.src[i], AM_TOTAL_LABEL, &c))) {
                 kadd(&c->m[s.month[i]], &c->mc[s.month[i]], s.amt[i]);
                 c->has_spend = 1;
+                c->months |= 1u << s.month[i];
             }
         }
     }
@@ -1488,9 +1520,17 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
     }
     char rb[64];
     snprintf(rb, sizeof rb, "%d-%02d", ry, rm);
-    if ((rc = am_result_note(r, "%s: year to date = months 1..%d of %d (through %s); forecasts for %d; flag "
-                                "margin %.4g of the budget", fn, rm, ry, rb, ry, o.margin)))
+    if (o.reference_day == ARMOEDE_NO_DATE && s.n == 0) {
+        /* no reference day and no spending row: there is no year to date */
+        if ((rc = am_result_note(r, "%s: no spending rows and no reference day: no year to date or forecasts", fn)))
+            goto done;
+    } else if ((rc = am_result_note(r, "%s: year to date = months 1..%d of %d (through %s%s); forecasts for %d; "
+                                       "flag margin %.4g of the budget", fn, rm, ry, rb,
+                                    o.reference_day == ARMOEDE_NO_DATE ? ", the latest month with spending" : "", ry,
+                                    o.margin))) {
         goto done;
+    }
+    int season_used = 0, season_left = 0;
     for (size_t k = 0; k < C.n; k++) {
         mcell *c = &C.c[k];
         char yl[16];
@@ -1514,18 +1554,56 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
                             ytd / (c->budget * rm / 12.0), ytd, c->budget * rm / 12.0, c->budget)))
             goto done;
         double fc[2] = {ytd * 12.0 / rm, NAN};
-        /* seasonal profile of the earlier years of this line/activity */
-        double upto = 0, full = 0;
-        int nyears = 0;
+        /* seasonal profile of the earlier years of this line/activity: only
+         * years with a spending row in each of the 12 months. A year whose
+         * data start in March (or stop in October) has no months 1..2 (or
+         * 11..12) and would bias the pooled share s. */
+        double upto = 0, full = 0, ukc = 0, fkc = 0;
+        int nused = 0, nleft = 0;
+        char leftl[160] = "";
+        size_t leftlen = 0;
         for (size_t q = 0; q < C.n; q++) {
             mcell *e = &C.c[q];
             if (e->year >= ry || !e->has_spend || strcmp(e->line, c->line) || strcmp(e->act, c->act)) continue;
-            upto += msum(e, 1, rm);
-            full += msum(e, 1, 12);
-            nyears++;
+            if ((e->months & SEASON_ALL) != SEASON_ALL) {
+                int have = 0;
+                for (int mm = 1; mm <= 12; mm++) have += (e->months >> mm) & 1u;
+                /* name the first few; "..." for the rest */
+                int w = 0;
+                if (nleft < 6)
+                    w = snprintf(leftl + leftlen, sizeof leftl - leftlen, "%s%d: %d of 12 months", nleft ? ", " : "",
+                                 e->year, have);
+                else if (nleft == 6)
+                    w = snprintf(leftl + leftlen, sizeof leftl - leftlen, ", ...");
+                if (w > 0 && (size_t)w < sizeof leftl - leftlen) leftlen += (size_t)w;
+                else leftl[leftlen] = '\0';
+                nleft++;
+                continue;
+            }
+            kadd(&upto, &ukc, msum(e, 1, rm));
+            kadd(&full, &fkc, msum(e, 1, 12));
+            nused++;
         }
+        upto += ukc;
+        full += fkc;
         double share = full != 0 ? upto / full : NAN;
-        if (nyears && share > 0) fc[1] = ytd / share;
+        if (nused && share > 0) fc[1] = ytd / share;
+        season_used += nused;
+        season_left += nleft;
+        if (nleft && nused &&
+            (rc = am_result_note(r, "%s: forecast_seasonal %s / %s: %d earlier year%s with all 12 months used, %d "
+                                    "left out as incomplete (%s)", fn, c->line, c->act, nused, nused == 1 ? "" : "s",
+                                 nleft, leftl)))
+            goto done;
+        if (nleft && !nused &&
+            (rc = am_result_note(r, "%s: forecast_seasonal %s / %s: no earlier year has spending in all 12 months "
+                                    "(%d left out: %s): no seasonal forecast", fn, c->line, c->act, nleft, leftl)))
+            goto done;
+        if (nused && !(share > 0) &&
+            (rc = am_result_note(r, "%s: forecast_seasonal %s / %s: the complete earlier years spent %.2f in months "
+                                    "1..%d of %.2f: no positive share, no seasonal forecast", fn, c->line, c->act,
+                                 upto, rm, full)))
+            goto done;
         static const char *const fname[2] = {"forecast_run_rate", "forecast_seasonal"};
         static const char *const oname[2] = {"projected_over_spend_run_rate", "projected_over_spend_seasonal"};
         static const char *const flname[2] = {"over_spend_flag_run_rate", "over_spend_flag_seasonal"};
@@ -1541,6 +1619,12 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
                 goto done;
         }
     }
+    if (season_used + season_left > 0 &&
+        (rc = am_result_note(r, "%s: forecast_seasonal: the share of the year spent by month %d pools only earlier "
+                                "years with a spending row in each of the 12 months: %d line/activity-year%s used, "
+                                "%d left out as incomplete", fn, rm, season_used, season_used == 1 ? "" : "s",
+                             season_left)))
+        goto done;
     for (size_t k = 0; k < S.n; k++) {
         char yl[16];
         snprintf(yl, sizeof yl, "%d", S.c[k].year);

@@ -115,6 +115,7 @@ static void test_holidays_named(void **state)
     assert_int_equal(armoede_nl_working_day(D(2014, 4, 30)), 1);  /* Wednesday, no longer */
     /* 5 May on Ascension Day 2005: one holiday, still not a working day */
     assert_int_equal(armoede_nl_holiday(D(2005, 5, 5), &nm), 1);
+    assert_str(nm, "Liberation Day"); /* the name the header documents */
     assert_int_equal(armoede_nl_working_day(D(2005, 5, 5)), 0);
     /* out of range */
     assert_int_equal(armoede_nl_holiday(D(1948, 12, 31), &nm), ARMOEDE_EINVAL);
@@ -275,6 +276,40 @@ static void test_term_end(void **state)
     assert_int_equal(armoede_term_end(D(2024, 1, 1), 1, ARMOEDE_TERM_DAYS, 1, NULL), ARMOEDE_EINVAL);
 }
 
+/* n = 0, as the header documents: the start day itself; with the
+ * termijnenwet art. 1 still moves a start on a Saturday, Sunday or holiday
+ * to the next working day (art. 2 needs a term of at least 3 days). */
+static void test_term_zero(void **state)
+{
+    (void)state;
+    for (int unit = ARMOEDE_TERM_DAYS; unit <= ARMOEDE_TERM_WORKING_DAYS; unit++) {
+        /* Saturday 6 April 2024 */
+        term(D(2024, 4, 6), 0, unit, 0, 2024, 4, 6);
+        term(D(2024, 4, 6), 0, unit, 1, 2024, 4, 8);
+        /* Good Friday 29 March 2024: Easter Monday too is a holiday */
+        term(D(2024, 3, 29), 0, unit, 0, 2024, 3, 29);
+        term(D(2024, 3, 29), 0, unit, 1, 2024, 4, 2);
+        /* an ordinary Tuesday */
+        term(D(2024, 4, 2), 0, unit, 0, 2024, 4, 2);
+        term(D(2024, 4, 2), 0, unit, 1, 2024, 4, 2);
+    }
+    int32_t w;
+    assert_int_equal(armoede_nl_add_working_days(D(2024, 4, 6), 0, &w), 0);
+    check_day(w, 2024, 4, 6);
+    /* the documented limit on n */
+    assert_int_equal(armoede_term_end(D(2024, 1, 1), 100001, ARMOEDE_TERM_DAYS, 0, &w), ARMOEDE_EINVAL);
+    assert_int_equal(armoede_term_end(D(2024, 1, 1), 100000, ARMOEDE_TERM_DAYS, 0, &w), 0);
+    assert_int_equal(w, D(2024, 1, 1) + 100000);
+    /* holiday and working-day queries outside 1949..9999 */
+    const char *nm = "x";
+    assert_int_equal(armoede_nl_holiday(D(1948, 12, 25), &nm), ARMOEDE_EINVAL);
+    assert_null(nm);
+    assert_int_equal(armoede_nl_holiday(D(2024, 12, 25), NULL), 1);
+    assert_int_equal(armoede_nl_working_day(D(1948, 12, 27)), ARMOEDE_EINVAL);
+    int64_t n;
+    assert_int_equal(armoede_nl_working_days(D(1948, 12, 31), D(2024, 1, 1), &n), ARMOEDE_EINVAL);
+}
+
 /* Every short term over 2000-2040 against a brute force of art. 1 and 2. */
 static void test_term_brute_force(void **state)
 {
@@ -306,6 +341,7 @@ int main(void)
         cmocka_unit_test(test_working_days_brute_force),
         cmocka_unit_test(test_working_days_hand),
         cmocka_unit_test(test_term_end),
+        cmocka_unit_test(test_term_zero),
         cmocka_unit_test(test_term_brute_force),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

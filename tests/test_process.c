@@ -565,7 +565,152 @@ static void test_reach_brute_force(void **state)
     free(iv);
 }
 
+/* The default reference day of reach is the latest start date: a planned
+ * end (a trajectory booked until the end of 2027) must not make it report
+ * reach for years that have not happened. */
+static void test_reach_default_reference(void **state)
+{
+    (void)state;
+    armoede_table *t = read_csv("part_planned.csv", "intervention,household,start,end\n"
+                                                    "ivA,h1,2024-03-01,2027-12-31\n" /* planned end */
+                                                    "ivA,h2,2025-06-01,\n"
+                                                    "ivA,h3,2024-01-15,2024-06-30\n");
+    armoede_process_options o = ARMOEDE_PROCESS_OPTIONS_INIT;
+    o.household_id = "household";
+    o.end = "end";
+    armoede_result *r;
+    assert_int_equal(armoede_reach(t, &o, &r), 0);
+    /* reference day 2025-06-01: 2024 {h1, h3}, 2025 {h1, h2}; nothing after */
+    assert_close(get(r, E, "reached", "households", "period", "2024", "intervention", "ivA", NULL), 2, 0);
+    assert_close(get(r, E, "reached", "households", "period", "2025", "intervention", "ivA", NULL), 2, 0);
+    assert_int_equal(find(r, "reached", "households", "period", "2026", "intervention", "ivA", NULL), -1);
+    assert_int_equal(find(r, "reached", "households", "period", "2027", "intervention", "ivA", NULL), -1);
+    assert_true(has_note(r, "records active up to 2025-06-01 (the latest start date"));
+    armoede_result_free(r);
+    /* months: the last period is the month of the latest start */
+    o.period = ARMOEDE_PERIOD_MONTH;
+    assert_int_equal(armoede_reach(t, &o, &r), 0);
+    assert_close(get(r, E, "reached", "households", "period", "2025-06", "intervention", "ivA", NULL), 2, 0);
+    assert_int_equal(find(r, "reached", "households", "period", "2025-07", "intervention", "ivA", NULL), -1);
+    armoede_result_free(r);
+    /* an explicit reference day still reaches into the planned years */
+    o.period = ARMOEDE_PERIOD_YEAR;
+    o.reference_day = D(2027, 12, 31);
+    assert_int_equal(armoede_reach(t, &o, &r), 0);
+    assert_close(get(r, E, "reached", "households", "period", "2027", "intervention", "ivA", NULL), 2, 0);
+    assert_false(has_note(r, "the latest start date"));
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
+/* The documented defaults of the other reference days, and their notes. */
+static void test_default_reference_days(void **state)
+{
+    (void)state;
+    armoede_table *t = read_csv("cases_ref.csv", cases_csv);
+    const char *ev[] = {"registration", "first_conversation", "closure"};
+    armoede_process_options o = ARMOEDE_PROCESS_OPTIONS_INIT;
+    o.events = ev;
+    o.n_events = 3;
+    armoede_result *r;
+    /* open cases: the latest registration or closure date, 2025-01-10 (case 3's
+     * closure): open then are cases 2, 4 and 5 */
+    assert_int_equal(armoede_open_cases(t, &o, &r), 0);
+    assert_close(get(r, E, "open_cases", "cases", "reference_date", "2025-01-10", "age_band", "Total", NULL), 3, 0);
+    assert_true(has_note(r, "counted on 2025-01-10 (the latest registration or closure date"));
+    armoede_result_free(r);
+    /* within term: the latest registration or first_conversation date,
+     * 2024-12-27; case 4 (2 Dec + 4 weeks = 30 Dec) is still pending on it */
+    o.n_events = 2;
+    assert_int_equal(armoede_within_term(t, &o, &r), 0);
+    assert_true(has_note(r, "judged on 2024-12-27 (the latest registration or first_conversation date"));
+    assert_true(has_note(r, "1 cases still within their term on 2024-12-27"));
+    armoede_result_free(r);
+    armoede_table_free(t);
+    /* budget: the last day of the latest month with spending */
+    t = read_csv("sp_ref.csv", "year,month,line,amount\n2024,1,L1,10\n2024,5,L1,10\n2023,12,L1,4\n");
+    armoede_process_options_init(&o);
+    assert_int_equal(armoede_budget(t, NULL, &o, &r), 0);
+    assert_true(has_note(r, "months 1..5 of 2024 (through 2024-05, the latest month with spending)"));
+    armoede_result_free(r);
+    armoede_table_free(t);
+    /* milestones: the latest actual date; without actual dates EINVAL */
+    t = read_csv("ms_ref.csv", "line,activity,milestone,planned,actual\nL1,a,m1,2024-03-01,2024-02-20\n"
+                               "L1,a,m2,2024-02-01,\nL1,a,m3,2024-02-25,\n");
+    assert_int_equal(armoede_milestones(t, &o, &r), 0);
+    assert_true(has_note(r, "judged on 2024-02-20"));
+    /* m1 done in time, m2 overdue, m3 not yet due on 20 Feb */
+    assert_close(get(r, E, "milestones_on_schedule", "milestones", "line", "Total", NULL), 2.0 / 3, 1e-15);
+    armoede_result_free(r);
+    armoede_table_free(t);
+    t = read_csv("ms_ref2.csv", "line,activity,milestone,planned\nL1,a,m1,2024-03-01\n");
+    assert_int_equal(armoede_milestones(t, &o, &r), ARMOEDE_EINVAL);
+    assert_null(r);
+    assert_non_null(strstr(armoede_last_error(), "reference day"));
+    armoede_table_free(t);
+}
+
 /* ---- input: budget execution and the forecast ---- */
+
+/* The seasonal share pools only earlier years with a spending row in all 12
+ * months. 2023 complete: Jan 10, Feb 10, Mar-Dec 6 each = 80 (Jan-Feb 20).
+ * 2024 starts in March: Mar-Dec 6 each = 60. 2025 through February: 40.
+ * Pooling 2024 would give s = 20 / 140 and a forecast 280; 2023 alone gives
+ * s = 20 / 80 and 40 / (1/4) = 160. */
+static void test_budget_seasonal_complete_years(void **state)
+{
+    (void)state;
+    char csv[8192] = "year,month,line,activity,amount\n";
+    char row[128];
+    for (int m = 1; m <= 12; m++) {
+        snprintf(row, sizeof row, "2023,%d,L1,act1,%d\n", m, m <= 2 ? 10 : 6);
+        strcat(csv, row);
+        /* act2: a month with an amount of 0 is present: 2023 is complete
+         * (Jan-Nov 10 each, Dec 0: 110, Jan-Feb 20) */
+        snprintf(row, sizeof row, "2023,%d,L1,act2,%d\n", m, m == 12 ? 0 : 10);
+        strcat(csv, row);
+    }
+    for (int m = 3; m <= 12; m++) {
+        snprintf(row, sizeof row, "2024,%d,L1,act1,6\n", m);
+        strcat(csv, row);
+        /* act3 exists only from March 2024: no complete earlier year */
+        snprintf(row, sizeof row, "2024,%d,L1,act3,5\n", m);
+        strcat(csv, row);
+    }
+    strcat(csv, "2025,1,L1,act1,20\n2025,2,L1,act1,20\n2025,1,L1,act2,10\n2025,2,L1,act2,10\n"
+                "2025,1,L1,act3,5\n2025,2,L1,act3,5\n");
+    armoede_table *t = read_csv("spend_season.csv", csv);
+    armoede_process_options o = ARMOEDE_PROCESS_OPTIONS_INIT;
+    o.reference_day = D(2025, 2, 28);
+    armoede_result *r;
+    assert_int_equal(armoede_budget(t, NULL, &o, &r), 0);
+    assert_close(get(r, E, "forecast_seasonal", "euro", "year", "2025", "line", "L1", "activity", "act1", NULL), 160,
+                 1e-9);
+    assert_close(get(r, E, "forecast_run_rate", "euro", "year", "2025", "line", "L1", "activity", "act1", NULL), 240,
+                 1e-9);
+    assert_true(has_note(r, "forecast_seasonal L1 / act1: 1 earlier year with all 12 months used, 1 left out as "
+                            "incomplete (2024: 10 of 12 months)"));
+    /* act2: 20 / (20 / 110) = 110 */
+    assert_close(get(r, E, "forecast_seasonal", "euro", "year", "2025", "line", "L1", "activity", "act2", NULL), 110,
+                 1e-9);
+    assert_false(has_note(r, "L1 / act2"));
+    /* act3: no complete earlier year: no seasonal forecast, a note; run rate still */
+    assert_int_equal(find(r, "forecast_seasonal", "euro", "year", "2025", "line", "L1", "activity", "act3", NULL), -1);
+    assert_close(get(r, E, "forecast_run_rate", "euro", "year", "2025", "line", "L1", "activity", "act3", NULL), 60,
+                 1e-9);
+    assert_true(has_note(r, "forecast_seasonal L1 / act3: no earlier year has spending in all 12 months (1 left out: "
+                            "2024: 10 of 12 months): no seasonal forecast"));
+    /* the line total: 2023 complete (act1 + act2: Jan-Feb 40 of 190), 2024 not;
+     * ytd 40 + 20 + 10 = 70 -> 70 / (40 / 190) = 332.5 */
+    assert_close(get(r, E, "forecast_seasonal", "euro", "year", "2025", "line", "L1", "activity", "Total", NULL),
+                 332.5, 1e-9);
+    /* 2023 used by act1, act2, L1 Total and Total Total; 2024 left out of act1, act3, L1 Total and Total Total */
+    assert_true(has_note(r, "pools only earlier years with a spending row in each of the 12 months: 4 "
+                            "line/activity-years used, 4 left out as incomplete"));
+    armoede_result_free(r);
+    armoede_table_free(t);
+}
+
 static void test_budget_forecast_hand(void **state)
 {
     (void)state;
@@ -879,7 +1024,10 @@ int main(void)
         cmocka_unit_test(test_threads),
         cmocka_unit_test(test_reach_targets),
         cmocka_unit_test(test_reach_brute_force),
+        cmocka_unit_test(test_reach_default_reference),
+        cmocka_unit_test(test_default_reference_days),
         cmocka_unit_test(test_budget_forecast_hand),
+        cmocka_unit_test(test_budget_seasonal_complete_years),
         cmocka_unit_test(test_cost_per_unit_and_goals),
         cmocka_unit_test(test_funding_and_milestones),
         cmocka_unit_test(test_seed001_data),
