@@ -18,9 +18,20 @@
  * One row per registration: who (a person or a household id), which scheme
  * (a code), when (a year, or a start date and an optional end date), and
  * optionally an amount. Any armoede_table with such columns will do; the
- * names of its columns are given here. A registration "is in use in year Y"
- * when its year is Y, or when its period [start, end] (end missing = still
- * running) has at least one day in Y.
+ * names of its columns are given here (a column is read only when named).
+ * A registration "is in use in year Y":
+ *  - year named, start/end not: when its year is Y;
+ *  - start (and end) named, year not: when its period [start, end] (end
+ *    missing = still running) has at least one day in Y;
+ *  - year and start and/or end named: a row with a year is in use in that
+ *    year only, and only when its period [start, end] (either end missing =
+ *    open on that side) has a day in it; a row whose dates do not overlap
+ *    its year (year=2022, start=2015-05-01, end=2015-06-01) is left out and
+ *    counted in a note naming its file, line, the start (or end) column and
+ *    value. A row without a year is in use in the years its period covers.
+ * An end before the start is an error in every case. The amount is never
+ * used by take-up; where the amount column is named (reader, take-up, the
+ * monitor's amount_column) a negative amount is ARMOEDE_EDATA.
  * ---------------------------------------------------------------------- */
 #define ARMOEDE_REGISTRATION_COLUMNS_VERSION 1
 typedef struct armoede_registration_columns {
@@ -33,19 +44,25 @@ typedef struct armoede_registration_columns {
     int level;             /**< ARMOEDE_LEVEL_PERSON (default) or ARMOEDE_LEVEL_HOUSEHOLD */
     const char *scheme;    /**< the scheme code column (CAT or INT) */
     const char *year;      /**< INT year column; or NULL, and then start (and end) */
-    const char *start;     /**< DATE column: first day of the registration */
+    const char *start;     /**< DATE column: first day; with year: checked against it (NULL = none) */
     const char *end;       /**< DATE column: last day (missing = open); optional */
-    const char *amount;    /**< REAL column (optional; read and checked, not used by take-up) */
+    const char *amount;    /**< numeric column (optional; checked >= 0, not used by take-up) */
 } armoede_registration_columns;
 #define ARMOEDE_REGISTRATION_COLUMNS_INIT \
     {ARMOEDE_REGISTRATION_COLUMNS_VERSION, "id", ARMOEDE_LEVEL_PERSON, "scheme", "year", NULL, NULL, NULL}
+/** Set *cols to ARMOEDE_REGISTRATION_COLUMNS_INIT: id "id" at person level,
+ *  scheme "scheme", year "year", no start, end or amount column. NULL: no-op. */
 ARMOEDE_API void armoede_registration_columns_init(armoede_registration_columns *cols);
 
 /** Read a registrations CSV with the types the columns need declared (id:
  *  AUTO, scheme: CAT, year: INT, start/end: DATE, amount: REAL; other
  *  columns are not loaded) and check it: a missing scheme or id, a missing
- *  year (or start date), an end date before the start date and a negative
- *  amount are ARMOEDE_EDATA errors naming file, line, column and value.
+ *  year (and, when a start column is named, start date), an end date before
+ *  the start date and a negative amount are ARMOEDE_EDATA errors naming
+ *  file, line, column and value; an id with a fraction is ARMOEDE_ETYPE
+ *  naming them likewise. A file with a header only gives a table of 0 rows
+ *  (take-up then reports zero users). Dates that do not overlap the year are
+ *  not an error here: take-up leaves such rows out with a note.
  *  opts as for armoede_table_read_csv (its columns/types fields must be
  *  NULL: they are set here). *out is freed with armoede_table_free.
  *  Errors: EINVAL, the reader's errors (EIO, EPARSE: a date other than
@@ -84,8 +101,11 @@ ARMOEDE_API int armoede_registrations_read_csv(const char *path,
  *    is not in any band;
  *  - condition: "COLUMN OP VALUE" clauses joined by " and ", OP one of
  *    = != < <= > >= (CAT columns: = and != on labels; numeric columns: all
- *    six on numbers); a missing value fails the clause; at household level
- *    the clause holds when it holds on at least one member row.
+ *    six on numbers); a missing value fails the clause. The condition is
+ *    evaluated per row (person), all clauses on the same row; at household
+ *    level it holds when at least one member row satisfies every clause
+ *    (the whole AND-condition on one member: "age >= 65 and sex = f" needs
+ *    a member who is both, not one member of 65+ and another woman).
  * A unit uses a scheme in Y when a registration of the scheme is in use in
  * Y under the unit's person id (level person) or household id (level
  * household); a household unit uses it when any member does.
@@ -122,10 +142,21 @@ ARMOEDE_API int armoede_registrations_read_csv(const char *path,
  * is not a configured scheme are ignored; registrations whose id is not in
  * the income table in a year they are in use are not counted (they cannot
  * be placed); years of a registration outside the years of the income table
- * are ignored; users outside the population (filters, negative income) are
- * in no take-up or leakage cell. A missing id, scheme, year or start date
- * and an end before the start are ARMOEDE_EDATA errors naming the file,
- * line, column and value.
+ * are ignored; a registration whose year and dates do not overlap is left
+ * out (see above); users outside the population (filters, negative income;
+ * e.g. a household with income for part of the year under the whole-year
+ * filter) are in no take-up, leakage or reach cell and are counted in the
+ * note "unit-years that use a scheme are outside the population"; a
+ * registrations table without rows gives zero users (noted). A missing id,
+ * scheme, year or start date, an end before the start and a negative amount
+ * (amount column named) are ARMOEDE_EDATA errors naming the file, line,
+ * column and value. A column of the wrong type (a year "2022.5", an id
+ * "1.5", a start date that is no date) is ARMOEDE_ETYPE naming the file,
+ * line, column and first offending value (the income table's year role
+ * takes integer columns only: armoede_table_set_role); a column of the
+ * registrations the reader could not type because all its cells are empty
+ * counts as missing values (so the rules above apply: an empty year column
+ * is EDATA on its first row).
  * ---------------------------------------------------------------------- */
 typedef struct armoede_scheme {
     const char *code;          /**< scheme code as in the registrations */
@@ -173,6 +204,11 @@ typedef struct armoede_take_up_options {
 #define ARMOEDE_TAKE_UP_OPTIONS_INIT                                                          \
     {ARMOEDE_TAKE_UP_OPTIONS_VERSION, NULL, ARMOEDE_REGISTRATION_COLUMNS_INIT, NULL, 0, NULL, 0, \
      NULL, NULL, 0, 0, 1, 0, NULL, 0, NULL, NULL}
+/** Set *opts to ARMOEDE_TAKE_UP_OPTIONS_INIT: default population, the
+ *  registration columns of ARMOEDE_REGISTRATION_COLUMNS_INIT, no schemes
+ *  (set schemes and n_schemes before use), any_of = all schemes, the CBS
+ *  reach groups, households, take-up rows on, no work breakdown, no holder
+ *  uptake. NULL: no-op. */
 ARMOEDE_API void armoede_take_up_options_init(armoede_take_up_options *opts);
 
 /** Take-up, non-take-up, leakage, reach and holder uptake as described
@@ -260,6 +296,12 @@ typedef struct armoede_debt_options {
 #define ARMOEDE_DEBT_OPTIONS_INIT                                                             \
     {ARMOEDE_DEBT_OPTIONS_VERSION, ARMOEDE_CASE_COLUMNS_INIT, NULL, NULL, NULL, NULL, 0, NULL, \
      0, 0, 2000, 20240101UL, 0.95, NULL, 0, NULL, 0, 5, INT32_MIN}
+/** Set *opts to ARMOEDE_DEBT_OPTIONS_INIT: the column names of
+ *  ARMOEDE_CASE_COLUMNS_INIT, labels "private" and "entrepreneur", no
+ *  national figures, no breakdowns, crisis cases out of the days rows, 2000
+ *  bootstrap resamples with seed 20240101 at level 0.95, settlement codes
+ *  {"settlement"}, completed codes {"completed"}, 5 years of recidivism
+ *  follow-up, observed until the latest intake. NULL: no-op. */
 ARMOEDE_API void armoede_debt_options_init(armoede_debt_options *opts);
 
 /** Debt at intake against the nation (OUTCOME 2), by intake year (key
@@ -273,7 +315,12 @@ ARMOEDE_API void armoede_debt_options_init(armoede_debt_options *opts);
  *   "<m>_mean":   estimate = mean, NUM_W = sum, DEN_W = NUM_N = DEN_N =
  *                 cases with a value; REFERENCE = the national figure;
  *   "<m>_median": the median (mean of the two middle values when their
- *                 number is even);
+ *                 number is even); REFERENCE = the national median
+ *                 (indicator nvvk_median_debt_at_intake,
+ *                 nvvk_median_creditors, nvvk_median_days_to_appointment)
+ *                 where the national table has one, else NaN: a national
+ *                 mean is never put next to a local median (none ships in
+ *                 data/national_figures.csv; a note counts the cells);
  *   "<m>_ratio":  estimate = local mean / national mean of the same year
  *                 and population; SE and CI_LOW/CI_HIGH by a percentile
  *                 bootstrap: `bootstrap` resamples of the cell's cases
@@ -301,8 +348,13 @@ ARMOEDE_API int armoede_debt_intake(const armoede_table *cases, const armoede_de
  *  client type and the by-columns; unit "cases":
  *   "settlement_share": num = closed cases with an outcome in
  *                       settlement_codes, den = closed cases with an
- *                       outcome; REFERENCE = nvvk_settlement_agreed_share of
- *                       that year ("all clients" only) where it exists;
+ *                       outcome; REFERENCE NaN: NVVK's published share
+ *                       (nvvk_settlement_agreed_share) is accepted proposals
+ *                       / proposals put to creditors, a different
+ *                       denominator the case records cannot reproduce (they
+ *                       do not say which cases had a proposal), so it is not
+ *                       compared (said in a note); opts->national is not
+ *                       used by this function;
  *   "completed_share":  likewise for completed_codes (no national figure
  *                       ships);
  *   "recidivism":       den = closed cases of clients with an id whose

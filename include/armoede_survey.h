@@ -65,8 +65,12 @@
  *      KORN_GRAUBARD (svyciprop "beta"): as CLOPPER_PEARSON with
  *            n* = p(1-p)/V x (t_{n-1} / t_df)^2 in place of n, where t_k is
  *            the a/2 quantile of t with k degrees of freedom.
- *    When V = 0 (p = 0 or 1, or one PSU) the effective size n* is n.
- *    A bound at x = 0 is 0, at x = n it is 1.
+ *    When V = 0 (p = 0 or 1, or one PSU) the effective size p(1-p)/V is
+ *    undefined and n is used in its place: WILSON uses n* = n; KORN_GRAUBARD
+ *    uses n* = n x (t_{n-1} / t_df)^2 (n first, then the same t-ratio
+ *    scaling as above, so with df < n - 1 the interval is wider than
+ *    CLOPPER_PEARSON's on n). R's svyciprop(method = "beta") gives NaN there.
+ *    A bound at x = 0 is 0, at x = n it is 1 (x = p n*).
  *
  * Missing and odd values: a missing answer, or one listed in `exclude`
  * ("don't know"), leaves the row out of the denominator (counted in the

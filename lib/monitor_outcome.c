@@ -118,6 +118,8 @@ static int parse_take_up(am_mon *m, am_cfg_section *s, oc_item *it)
     if ((rc = get_str(m, it, s, "start_column", &start, NULL)) || (rc = get_str(m, it, s, "end_column", &end, NULL)) ||
         (rc = get_str(m, it, s, "year_column", &year, &none)))
         return rc;
+    if ((rc = get_str(m, it, s, "amount_column", &rc_->amount, NULL))) return rc;
+    /* start_column with year_column: the year decides, the dates must overlap it */
     if (start) { rc_->start = start; rc_->end = end; rc_->year = am_cfg_get(s, "year_column", &line) ? year : NULL; }
     else if (end) return am_mon_bad(m, s->at, "end_column needs start_column");
     else rc_->year = year;

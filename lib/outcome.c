@@ -186,6 +186,49 @@ static const char *valtext(const am_col *c, size_t i, char *buf, size_t n)
     return s ? s : "(missing)";
 }
 
+/* Value i of an INT (or DATE) column; missing for a column of another type
+ * (one that type_check let through because it holds no value at all). */
+static int64_t col_int(const am_col *c, size_t i)
+{
+    return c && c->type == ARMOEDE_TYPE_INT ? am_ival(c, i) : ARMOEDE_NA_INT;
+}
+
+static int has_value(const am_col *c, size_t i)
+{
+    if (c->type == ARMOEDE_TYPE_CAT) return c->v.c[i] >= 0;
+    if (c->type == ARMOEDE_TYPE_REAL) return !isnan(c->v.r[i]);
+    return am_ival(c, i) != ARMOEDE_NA_INT;
+}
+
+#define T_INT (1u << ARMOEDE_TYPE_INT)
+#define T_REAL (1u << ARMOEDE_TYPE_REAL)
+#define T_CAT (1u << ARMOEDE_TYPE_CAT)
+/* Column c of table t must be of a type in `ok` (T_* bits). Otherwise
+ * ARMOEDE_ETYPE naming file, line, column and the first value that does
+ * not fit (where an integer is wanted: the first value with a fraction or
+ * a label that is no integer, else the first value); `what` says what was
+ * expected. A column of another type that holds no value at all (an empty
+ * table, or every cell empty, which the reader cannot type) passes: its
+ * cells count as missing, and the missing-value rules apply to them. */
+static int type_check(const armoede_table *t, const am_col *c, unsigned ok, const char *what)
+{
+    if (ok >> c->type & 1u) return 0;
+    size_t first = SIZE_MAX;
+    for (size_t i = 0; i < t->nrows; i++) {
+        if (!has_value(c, i)) continue;
+        if (first == SIZE_MAX) first = i;
+        if (!(ok & T_INT)) break;
+        /* an integer wanted: name the first value that is not one */
+        int64_t x;
+        const char *l = c->type == ARMOEDE_TYPE_CAT ? c->dict.labels[c->v.c[i]] : NULL;
+        if (c->type == ARMOEDE_TYPE_REAL ? c->v.r[i] != floor(c->v.r[i]) : !l || am_parse_int(l, strlen(l), &x)) { first = i; break; }
+    }
+    if (first == SIZE_MAX) return 0;
+    char where[512], v[128];
+    return am_fail(ARMOEDE_ETYPE, "%s, column '%s', value '%s': %s", am_table_where(t, first, where, sizeof where), c->name,
+                   valtext(c, first, v, sizeof v), what);
+}
+
 /* ================================================================== */
 /* Groups: breakdown dims with margins; a cell is one level or Total    */
 /* per dim (mixed radix, Total = nlev).                                 */
@@ -787,6 +830,8 @@ static int reg_key(const am_col *rc, const am_col *ic, size_t i, int32_t *cache,
 
 typedef struct {
     size_t unknown, unknown_row, notfound, notfound_row, outside, outside_row, rows;
+    size_t mismatch, mismatch_row; /* a year whose dates do not overlap it */
+    const am_col *mismatch_col;
     char unknown_code[128];
 } regstats;
 
@@ -801,21 +846,23 @@ static int read_registrations(tu *p, const armoede_table *reg, regstats *st, con
 {
     const armoede_registration_columns *rcol = &p->o->registrations;
     const armoede_table *t = p->t;
-    int ji, js, jy = -1, ja = -1, jb = -1, rc;
+    int ji, js, jy = -1, ja = -1, jb = -1, jm = -1, rc;
     if (!rcol->id || !rcol->scheme) return am_fail(ARMOEDE_EINVAL, "%s: the registrations need an id and a scheme column", fn);
-    if ((rc = col_of(reg, rcol->id, "registrations", &ji)) || (rc = col_of(reg, rcol->scheme, "registrations", &js)))
-        return rc;
-    if (rcol->year) { if ((rc = col_of(reg, rcol->year, "registrations", &jy))) return rc; }
-    else if (!rcol->start) return am_fail(ARMOEDE_EINVAL, "%s: the registrations need a year or a start column", fn);
-    else if ((rc = col_of(reg, rcol->start, "registrations", &ja)) || (rc = col_of(reg, rcol->end, "registrations", &jb)))
+    if (!rcol->year && !rcol->start) return am_fail(ARMOEDE_EINVAL, "%s: the registrations need a year or a start column", fn);
+    if ((rc = col_of(reg, rcol->id, "registrations", &ji)) || (rc = col_of(reg, rcol->scheme, "registrations", &js)) ||
+        (rc = col_of(reg, rcol->year, "registrations", &jy)) || (rc = col_of(reg, rcol->start, "registrations", &ja)) ||
+        (rc = col_of(reg, rcol->end, "registrations", &jb)) || (rc = col_of(reg, rcol->amount, "registrations", &jm)))
         return rc;
     const am_col *ci = &reg->cols[ji], *cs = &reg->cols[js];
     const am_col *cy = jy >= 0 ? &reg->cols[jy] : NULL, *ca = ja >= 0 ? &reg->cols[ja] : NULL, *cb = jb >= 0 ? &reg->cols[jb] : NULL;
-    if (ci->type == ARMOEDE_TYPE_REAL) return am_fail(ARMOEDE_ETYPE, "registrations: id column '%s' must be integer or categorical", ci->name);
-    if (cs->type == ARMOEDE_TYPE_REAL) return am_fail(ARMOEDE_ETYPE, "registrations: scheme column '%s' must be categorical", cs->name);
-    if (cy && cy->type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "registrations: year column '%s' must be integer", cy->name);
-    if ((ca && ca->type != ARMOEDE_TYPE_INT) || (cb && cb->type != ARMOEDE_TYPE_INT))
-        return am_fail(ARMOEDE_ETYPE, "registrations: start and end columns must be dates");
+    const am_col *cm = jm >= 0 ? &reg->cols[jm] : NULL;
+    if ((rc = type_check(reg, ci, T_INT | T_CAT, "an id must be a whole number or a code")) ||
+        (rc = type_check(reg, cs, T_INT | T_CAT, "a scheme must be a code")) ||
+        (cy && (rc = type_check(reg, cy, T_INT, "a year must be a whole number (the year column must be integer)"))) ||
+        (ca && (rc = type_check(reg, ca, T_INT, "a start date must be a date YYYY-MM-DD"))) ||
+        (cb && (rc = type_check(reg, cb, T_INT, "an end date must be a date YYYY-MM-DD"))) ||
+        (cm && (rc = type_check(reg, cm, T_INT | T_REAL, "an amount must be a number"))))
+        return rc;
     int household = rcol->level == ARMOEDE_LEVEL_HOUSEHOLD;
     int icol = household ? p->col[ARMOEDE_ROLE_HOUSEHOLD_ID] : p->col[ARMOEDE_ROLE_PERSON_ID];
     if (icol < 0)
@@ -846,14 +893,28 @@ static int read_registrations(tu *p, const armoede_table *reg, regstats *st, con
         char buf[64];
         if (am_key(ci, i) == ARMOEDE_NA_INT) { rc = reg_fail(reg, i, ci, "a registration without an id"); break; }
         if (am_key(cs, i) == ARMOEDE_NA_INT) { rc = reg_fail(reg, i, cs, "a registration without a scheme"); break; }
+        int64_t a = col_int(ca, i), b = col_int(cb, i), yr = col_int(cy, i);
+        if (a != ARMOEDE_NA_INT && b != ARMOEDE_NA_INT && b < a) { rc = reg_fail(reg, i, cb, "the end date is before the start date"); break; }
+        if (cm && am_num(cm, i) < 0) { rc = reg_fail(reg, i, cm, "a negative amount"); break; }
         int64_t y0, y1;
-        if (cy) {
-            y0 = y1 = am_ival(cy, i);
-            if (y0 == ARMOEDE_NA_INT) { rc = reg_fail(reg, i, cy, "a registration without a year"); break; }
+        int mismatch = 0;
+        const am_col *mcol = NULL;
+        if (yr != ARMOEDE_NA_INT) {
+            /* the year decides; named dates must overlap it */
+            y0 = y1 = yr;
+            if (yr >= -100000 && yr <= 100000) {
+                if (a != ARMOEDE_NA_INT && a > am_days_from_civil(yr, 12, 31)) { mismatch = 1; mcol = ca; }
+                else if (b != ARMOEDE_NA_INT && b < am_days_from_civil(yr, 1, 1)) { mismatch = 1; mcol = cb; }
+            }
+        } else if (cy && !ca) {
+            rc = reg_fail(reg, i, cy, "a registration without a year");
+            break;
         } else {
-            int64_t a = am_ival(ca, i), b = cb ? am_ival(cb, i) : ARMOEDE_NA_INT;
-            if (a == ARMOEDE_NA_INT) { rc = reg_fail(reg, i, ca, "a registration without a start date"); break; }
-            if (b != ARMOEDE_NA_INT && b < a) { rc = reg_fail(reg, i, cb, "the end date is before the start date"); break; }
+            if (a == ARMOEDE_NA_INT) {
+                rc = cy ? reg_fail(reg, i, cy, "a registration without a year or a start date")
+                        : reg_fail(reg, i, ca, "a registration without a start date");
+                break;
+            }
             int yy, mm, dd;
             am_civil_from_days(a, &yy, &mm, &dd);
             y0 = yy;
@@ -874,16 +935,20 @@ static int read_registrations(tu *p, const armoede_table *reg, regstats *st, con
             }
             continue;
         }
+        if (mismatch) {
+            if (!st->mismatch++) { st->mismatch_row = i; st->mismatch_col = mcol; }
+            continue;
+        }
         int64_t key = 0;
         int missing = reg_key(ci, ic, i, cache, &key);
         /* years outside the income years are counted, not walked */
-        int64_t a = y0 > p->ymin ? y0 : p->ymin, b = y1 < p->ymax ? y1 : p->ymax;
-        size_t outside = a > b ? (size_t)(y1 - y0 + 1) : (size_t)((a - y0) + (y1 - b));
+        int64_t lo = y0 > p->ymin ? y0 : p->ymin, hi = y1 < p->ymax ? y1 : p->ymax;
+        size_t outside = lo > hi ? (size_t)(y1 - y0 + 1) : (size_t)((lo - y0) + (y1 - hi));
         if (outside) {
             if (!st->outside) st->outside_row = i;
             st->outside += outside;
         }
-        for (int64_t y = a; y <= b; y++) {
+        for (int64_t y = lo; y <= hi; y++) {
             long u = missing ? -1 : idmap_get(map, key, (int32_t)y);
             if (u < 0) {
                 if (!st->notfound++) st->notfound_row = i;
@@ -1150,7 +1215,8 @@ int armoede_take_up(const armoede_table *t, const armoede_table *reg, const armo
     p->household_file = p->col[ARMOEDE_ROLE_PERSON_ID] < 0;
     p->weighted = p->col[ARMOEDE_ROLE_WEIGHT] >= 0;
     if (p->col[ARMOEDE_ROLE_YEAR] < 0) { rc = am_fail(ARMOEDE_ENOTFOUND, "%s needs the role 'year' to be mapped to a column", fn); goto done; }
-    if (t->cols[p->col[ARMOEDE_ROLE_YEAR]].type != ARMOEDE_TYPE_INT) { rc = am_fail(ARMOEDE_ETYPE, "%s: the year column must be integer", fn); goto done; }
+    if ((rc = type_check(t, &t->cols[p->col[ARMOEDE_ROLE_YEAR]], T_INT, "a year must be a whole number (the year column must be integer)")))
+        goto done;
     if (p->col[ARMOEDE_ROLE_RATIO_PCT] < 0) {
         if (p->col[ARMOEDE_ROLE_INCOME] < 0) { rc = am_fail(ARMOEDE_ENOTFOUND, "%s needs the role 'income' (or 'ratio_pct') to be mapped", fn); goto done; }
         if (p->col[ARMOEDE_ROLE_NORM] < 0 && !dpo.norms) { rc = am_fail(ARMOEDE_EINVAL, "%s: no ratio_pct or norm column is mapped and no norms table was given", fn); goto done; }
@@ -1246,7 +1312,7 @@ int armoede_take_up(const armoede_table *t, const armoede_table *reg, const armo
     p->ymin = INT32_MAX;
     p->ymax = INT32_MIN;
     for (size_t i = 0; i < n; i++) {
-        int64_t y = am_ival(yc, i);
+        int64_t y = col_int(yc, i);
         if (y != ARMOEDE_NA_INT && (y < 1000 || y > 9999)) {
             char where[512];
             rc = am_fail(ARMOEDE_EDATA, "%s, column '%s': year %" PRId64 " is not a plausible year", am_table_where(t, i, where, sizeof where), yc->name, y);
@@ -1317,6 +1383,13 @@ int armoede_take_up(const armoede_table *t, const armoede_table *reg, const armo
     if (!rc && st.outside)
         rc = am_result_note(r, "registration-years ignored: %zu outside the years %d-%d of the income table (first: %s)", st.outside,
                             (int)p->ymin, (int)p->ymax, am_table_where(reg, st.outside_row, where, sizeof where));
+    if (!rc && st.mismatch)
+        rc = am_result_note(r, "registrations left out: %zu whose start and end dates do not overlap their year (first: %s, column '%s', value '%s')",
+                            st.mismatch, am_table_where(reg, st.mismatch_row, where, sizeof where), st.mismatch_col->name,
+                            valtext(st.mismatch_col, st.mismatch_row, vb, sizeof vb));
+    if (!rc && !reg->nrows)
+        rc = am_result_note(r, "registrations: %s has no rows: no unit uses a scheme (take-up 0; no leakage cells)",
+                            reg->source ? reg->source : "the table");
 done:
     tu_free(p);
     free(p);
@@ -1559,7 +1632,7 @@ static int cmp_pair(const void *a, const void *b)
 
 typedef struct {
     size_t cell;
-    double n, sum, median, top1, top2, ratio, se, lo, hi, nat;
+    double n, sum, median, top1, top2, ratio, se, lo, hi, nat, natmed;
 } cstat;
 
 static int year_ct_of(const dbt *d, size_t cell, int *year, size_t *ct)
@@ -1574,8 +1647,12 @@ static int year_ct_of(const dbt *d, size_t cell, int *year, size_t *ct)
     return 0;
 }
 
-static int measure(armoede_result *r, dbt *d, const char *m, const char *nat_ind, const double *val, int magnitude,
-                   gsl_rng *rng)
+/* The rows of measure m: "<m>_mean" against the national mean nat_ind,
+ * "<m>_median" against the national median med_ind (NaN when the national
+ * table has no such row: a mean is never a median's reference),
+ * "<m>_ratio". */
+static int measure(armoede_result *r, dbt *d, const char *m, const char *nat_ind, const char *med_ind, const double *val,
+                   int magnitude, gsl_rng *rng)
 {
     const armoede_table *t = d->t;
     size_t n = t->nrows, np = 0, cap = 0, miss = 0;
@@ -1621,6 +1698,7 @@ static int measure(armoede_result *r, dbt *d, const char *m, const char *nat_ind
         size_t ct = 2;
         year_ct_of(d, s->cell, &year, &ct);
         if ((rc = national(d->o.national, nat_ind, year, ct, &s->nat, NULL))) break;
+        if ((rc = national(d->o.national, med_ind, year, ct, &s->natmed, NULL))) break;
         double mean = s->sum / s->n;
         s->ratio = s->se = s->lo = s->hi = NAN;
         if (!isnan(s->nat) && s->nat != 0) {
@@ -1657,7 +1735,7 @@ static int measure(armoede_result *r, dbt *d, const char *m, const char *nat_ind
             double f[ARMOEDE_FIELD_COUNT_];
             am_fields_nan(f);
             f[ARMOEDE_FIELD_NUM_N] = f[ARMOEDE_FIELD_DEN_N] = s->n;
-            f[ARMOEDE_FIELD_REFERENCE] = s->nat;
+            f[ARMOEDE_FIELD_REFERENCE] = kind == 1 ? s->natmed : s->nat;
             if (kind == 0) {
                 f[ARMOEDE_FIELD_ESTIMATE] = s->sum / s->n;
                 f[ARMOEDE_FIELD_NUM_W] = s->sum;
@@ -1717,6 +1795,13 @@ static int measure(armoede_result *r, dbt *d, const char *m, const char *nat_ind
         if (cnt)
             rc = am_result_note(r, "%s_ratio: no national figure %s for %s: not compared (never with another year's figure)", m,
                                 nat_ind, list);
+        if (!rc) {
+            size_t nomed = 0;
+            for (size_t c = 0; c < ncs; c++) nomed += isnan(cs[c].natmed);
+            if (nomed)
+                rc = am_result_note(r, "%s_median: REFERENCE empty in %zu cells: no national median %s for their year and client type "
+                                       "(a national mean is never the reference of a median)", m, nomed, med_ind);
+        }
     } else if (!rc)
         rc = am_result_note(r, "%s_ratio: no national figures given: not compared", m);
 out:
@@ -1752,7 +1837,7 @@ int armoede_debt_intake(const armoede_table *cases, const armoede_debt_options *
             if (isnan(val[i])) miss++;
             else if (val[i] < 0) { if (!neg++) negrow = i; val[i] = NAN; }
         }
-        if ((rc = measure(r, &d, "debt", "nvvk_mean_debt_at_intake", val, 1, rng))) goto done;
+        if ((rc = measure(r, &d, "debt", "nvvk_mean_debt_at_intake", "nvvk_median_debt_at_intake", val, 1, rng))) goto done;
         if (neg && (rc = am_result_note(r, "debt: %zu cases with a negative debt left out of the debt rows (first: %s, column '%s', value '%s')",
                                         neg, am_table_where(cases, negrow, where, sizeof where), c->name, valtext(c, negrow, vb, sizeof vb))))
             goto done;
@@ -1766,7 +1851,7 @@ int armoede_debt_intake(const armoede_table *cases, const armoede_debt_options *
             if (isnan(val[i])) miss++;
             else if (val[i] < 0) { if (!neg++) negrow = i; val[i] = NAN; }
         }
-        if ((rc = measure(r, &d, "creditors", "nvvk_mean_creditors", val, 0, rng))) goto done;
+        if ((rc = measure(r, &d, "creditors", "nvvk_mean_creditors", "nvvk_median_creditors", val, 0, rng))) goto done;
         if (neg && (rc = am_result_note(r, "creditors: %zu cases with a negative number of creditors left out (first: %s, column '%s', value '%s')",
                                         neg, am_table_where(cases, negrow, where, sizeof where), c->name, valtext(c, negrow, vb, sizeof vb))))
             goto done;
@@ -1786,7 +1871,7 @@ int armoede_debt_intake(const armoede_table *cases, const armoede_debt_options *
             if (b < a) { if (!neg++) negrow = i; continue; }
             val[i] = (double)(b - a);
         }
-        if ((rc = measure(r, &d, "days_to_appointment", "nvvk_mean_days_to_appointment", val, 0, rng))) goto done;
+        if ((rc = measure(r, &d, "days_to_appointment", "nvvk_mean_days_to_appointment", "nvvk_median_days_to_appointment", val, 0, rng))) goto done;
         if (crisis && (rc = am_result_note(r, "days_to_appointment: %zu crisis cases left out (NVVK reports ordinary cases only)", crisis))) goto done;
         if (neg && (rc = am_result_note(r, "days_to_appointment: %zu cases with a first appointment before the intake left out (first: %s, column '%s', value '%s')",
                                         neg, am_table_where(cases, negrow, where, sizeof where), c->name, valtext(c, negrow, vb, sizeof vb))))
@@ -1913,13 +1998,8 @@ int armoede_debt_results(const armoede_table *cases, const armoede_debt_options 
             double f[ARMOEDE_FIELD_COUNT_];
             share_fields(a, 0, 0, f);
             if (kind == 2) f[ARMOEDE_FIELD_DURATION] = d.o.recidivism_years;
-            if (kind == 0) {
-                int year = 0;
-                size_t ct = 2;
-                year_ct_of(&d, c, &year, &ct);
-                if ((rc = national(d.o.national, "nvvk_settlement_agreed_share", year, ct, &f[ARMOEDE_FIELD_REFERENCE], NULL)))
-                    break;
-            }
+            /* REFERENCE stays NaN: no national figure has these
+             * denominators (see the note below) */
             if ((rc = grp_keys(&d.g, c, r, keys))) break;
             rc = am_result_add_interned(r, ii, uu, keys, f);
         }
@@ -1931,7 +2011,10 @@ int armoede_debt_results(const armoede_table *cases, const armoede_debt_options 
                             no_follow, d.o.recidivism_years);
     if (!rc && no_id) rc = am_result_note(r, "recidivism: %zu closed cases without a client id left out", no_id);
     if (!rc && d.ct_missing) rc = am_result_note(r, "%zu cases without a client type: in the Total (all clients) cells only", d.ct_missing);
-    if (!rc) rc = am_result_note(r, "settlement_share reference: NVVK share of settlement proposals accepted by creditors (all clients), where a figure exists for the year");
+    if (!rc)
+        rc = am_result_note(r, "settlement_share: no national reference. NVVK's nvvk_settlement_agreed_share is accepted settlement proposals / "
+                               "proposals made; settlement_share is settlements / closed cases with an outcome, and the case records do not say "
+                               "which cases had a proposal put to the creditors, so the comparable share cannot be computed and the two are not compared");
 done:
     free(A);
     free(in);
@@ -1982,7 +2065,7 @@ int armoede_registrations_read_csv(const char *path, const armoede_registration_
     int ji = am_table_find(t, cols->id), js = am_table_find(t, cols->scheme);
     int jy = cols->year ? am_table_find(t, cols->year) : -1, ja = cols->start ? am_table_find(t, cols->start) : -1;
     int jb = cols->end ? am_table_find(t, cols->end) : -1, jm = cols->amount ? am_table_find(t, cols->amount) : -1;
-    if (t->cols[ji].type == ARMOEDE_TYPE_REAL) rc = am_fail(ARMOEDE_ETYPE, "%s, column '%s': ids must be whole numbers or codes", path, cols->id);
+    rc = type_check(t, &t->cols[ji], T_INT | T_CAT, "an id must be a whole number or a code");
     for (size_t i = 0; i < t->nrows && !rc; i++) {
         if (am_key(&t->cols[ji], i) == ARMOEDE_NA_INT) rc = reg_fail(t, i, &t->cols[ji], "a registration without an id");
         else if (t->cols[js].v.c[i] < 0) rc = reg_fail(t, i, &t->cols[js], "a registration without a scheme");

@@ -1057,9 +1057,10 @@ int armoede_survey_compare(const armoede_table *t, const armoede_survey_options 
         rc = am_result_note(r, "%s: cells with respondents of only one of the two levels: %zu (no difference)", ind, onesided);
     if (!rc)
         rc = am_result_note(r, "%s: difference '%s' = %s minus '%s' = %s of the share answering %s to item '%s'; "
-                               "SE of the linearised difference (covariance included); two-sided %s test (%s_p)",
+                               "SE of the linearised difference (covariance included); two-sided %s test: columns statistic (d / SE) "
+                               "and p_value of the same row",
                             ind, column, level_b, column, level_a, cat_list(&p, catbuf, sizeof catbuf), p.o.item,
-                            normal ? "z" : "t", ind);
+                            normal ? "z" : "t");
     free(slot);
     sv_free(&p);
     if (rc) { armoede_result_free(r); return rc == ARMOEDE_ENOMEM ? am_fail(rc, "out of memory") : rc; }

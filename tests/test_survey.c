@@ -168,6 +168,41 @@ static void test_interval_methods(void **state)
         assert_close(val(r, 0, ARMOEDE_FIELD_CI_HIGH), want[k].hi, 1e-11);
         armoede_result_free(r);
     }
+    /* V = 0 (p = 0: a category nobody gives): n* = n = 6 first, then the
+     * t-ratio: n* = 6 x (t_{5,0.025} / t_{3,0.025})^2 = 3.9146410808381722,
+     * upper bound B(0.975; 1, n*) = 1 - 0.025^(1/n*) (R qbeta(.975, 1,
+     * 3.9146410808381722) = 0.61028084232803448); Clopper-Pearson keeps n = 6;
+     * Wilson with n* = n. p = 1 (every answer): lower bound 0.025^(1/n*). */
+    static const char *const maybe[] = {"maybe"}, *const yes_no[] = {"yes", "no"};
+    armoede_survey_options o0 = opts();
+    o0.categories = maybe;
+    o0.ci_method = ARMOEDE_CI_KORN_GRAUBARD;
+    armoede_result *r0 = NULL;
+    assert_int_equal(armoede_survey_share(t, &o0, &r0), 0);
+    assert_close(val(r0, 0, ARMOEDE_FIELD_ESTIMATE), 0, 0);
+    assert_close(val(r0, 0, ARMOEDE_FIELD_SE), 0, 0);
+    assert_close(val(r0, 0, ARMOEDE_FIELD_CI_LOW), 0, 0);
+    assert_close(val(r0, 0, ARMOEDE_FIELD_CI_HIGH), 0.61028084232803448, 1e-11);
+    armoede_result_free(r0);
+    o0.ci_method = ARMOEDE_CI_CLOPPER_PEARSON;
+    assert_int_equal(armoede_survey_share(t, &o0, &r0), 0);
+    assert_close(val(r0, 0, ARMOEDE_FIELD_CI_HIGH), 1 - pow(0.025, 1.0 / 6), 1e-11);
+    armoede_result_free(r0);
+    o0.ci_method = ARMOEDE_CI_WILSON; /* n* = 6, t = t_{3,0.975}: upper t^2/n* / (1 + t^2/n*) */
+    assert_int_equal(armoede_survey_share(t, &o0, &r0), 0);
+    {
+        double tq = 3.1824463052837078, q = tq * tq / 6;
+        assert_close(val(r0, 0, ARMOEDE_FIELD_CI_HIGH), q / (1 + q), 1e-11);
+    }
+    armoede_result_free(r0);
+    o0.categories = yes_no;
+    o0.n_categories = 2;
+    o0.ci_method = ARMOEDE_CI_KORN_GRAUBARD;
+    assert_int_equal(armoede_survey_share(t, &o0, &r0), 0);
+    assert_close(val(r0, 0, ARMOEDE_FIELD_ESTIMATE), 1, 0);
+    assert_close(val(r0, 0, ARMOEDE_FIELD_CI_LOW), 0.38971915767196547, 1e-11);
+    assert_close(val(r0, 0, ARMOEDE_FIELD_CI_HIGH), 1, 0);
+    armoede_result_free(r0);
     assert_str(armoede_ci_method_name(ARMOEDE_CI_KORN_GRAUBARD), "korn_graubard");
     assert_int_equal(armoede_ci_method_from_name("clopper_pearson"), ARMOEDE_CI_CLOPPER_PEARSON);
     assert_int_equal(armoede_ci_method_from_name("beta"), ARMOEDE_ENOTFOUND);
@@ -307,6 +342,9 @@ static void test_compare(void **state)
     assert_close(val(r, 0, ARMOEDE_FIELD_CI_LOW), 1.0 / 24 - 3.1824463052837078 * 0.21530577774899295, 1e-12);
     assert_close(val(r, 0, ARMOEDE_FIELD_P_VALUE), 0.8589108901129705, 1e-12);
     assert_close(val(r, 0, ARMOEDE_FIELD_STATISTIC), 0.19352321661912089, 1e-12);
+    /* the note names the columns of the one row, not a NAME_p row */
+    assert_true(has_note(r, "two-sided t test: columns statistic (d / SE) and p_value of the same row"));
+    assert_false(has_note(r, "survey_diff_p"));
     armoede_result_free(r);
     assert_int_equal(armoede_survey_compare(t, &o, "district", "N", "N", &r), ARMOEDE_EINVAL);
     o.by = dist;

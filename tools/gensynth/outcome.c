@@ -29,7 +29,9 @@
  * About 3% of households between the line and 20 points above it use a
  * scheme anyway (leakage). The awkward cases of real exports: a few
  * registrations of a scheme the monitor does not configure (witgoed), of
- * an id the income file does not know, and open-ended stadjerspas rows.
+ * an id the income file does not know, open-ended stadjerspas rows, and
+ * every 5000th registration with a period in the year before its year
+ * column (take-up leaves those out with a note).
  *
  * Debt-assistance cases (columns case_id, client_id (person id of the head),
  * household_id, wijk, client_type, intake_date, debt, creditors,
@@ -210,8 +212,12 @@ int main(int argc, char **argv)
         for (int k = 0; k < NS; k++) {
             if (!(used >> k & 1)) continue;
             int32_t a, b;
-            armoede_date_from_ymd((int)y, 1 + (int)gsl_rng_uniform_int(rng, 12), 1, &a);
-            armoede_date_from_ymd((int)y, 12, 31, &b);
+            /* every 5000th row an export slip: its period lies in the year
+             * before its year column (no random draw, so the rest of the
+             * output does not move) */
+            int mon = 1 + (int)gsl_rng_uniform_int(rng, 12), yd = (nreg + 1) % 5000 == 0 ? (int)y - 1 : (int)y;
+            armoede_date_from_ymd(yd, mon, 1, &a);
+            armoede_date_from_ymd(yd, 12, 31, &b);
             char sa[11], sb[11];
             date_str(a, sa);
             date_str(b, sb);
