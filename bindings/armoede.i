@@ -54,6 +54,9 @@
  * returned in a new array that starts as a copy of p. */
 %ignore armoede_quantiles;
 %include "armoede_gen.i"
+#ifdef SWIGR
+%include "armoede_r_post.i"
+#endif
 %rename(armoede_quantiles) amb_quantiles;
 %inline %{
 static int amb_quantiles(const double *x, size_t n, const double *w, size_t nw,

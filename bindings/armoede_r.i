@@ -329,7 +329,7 @@ static SEXP amb_constants_list(void)
  * SWIG return list(value, NULL, ...) for any function, and amb_status()
  * drops those NULLs. */
 %typemap(out) int %{ r_ans = amb_r_status($1); %}
-%typemap(scoerceout) int, unsigned int, size_t, double, char *, const char * %{ $result = amb_status($result) %}
+%typemap(scoerceout) int, unsigned int, size_t, double, char *, const char *, SEXP %{ $result = amb_status($result) %}
 
 /* Strings: NULL (and NA) are C's NULL (out_dir, unmapping a role, ...). */
 %typemap(in) const char * %{

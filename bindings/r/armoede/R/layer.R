@@ -207,30 +207,18 @@ norms <- function(rows = NULL, types = NULL) {
 
 #' A library result as a data frame with the tidy columns of the CSV writer.
 result_df <- function(r) {
-  n <- armoede_result_nrows(r)
-  idx <- seq_len(n) - 1
-  nk <- armoede_result_nkeys(r)
-  str_or_na <- function(x) if (is.null(x)) NA_character_ else x
-  val <- function(f) vapply(idx, function(i) armoede_result_value(r, i, f), 0)
-  out <- list(indicator = vapply(idx, function(i) armoede_result_indicator(r, i), ""),
-              unit = vapply(idx, function(i) armoede_result_unit(r, i), ""),
-              threshold = val(ARMOEDE_FIELD_THRESHOLD), duration = val(ARMOEDE_FIELD_DURATION))
-  for (k in seq_len(nk) - 1) {
-    name <- armoede_result_key_name(r, k)
-    if (name %in% names(out)) name <- paste0("key_", name)
-    out[[name]] <- vapply(idx, function(i) str_or_na(armoede_result_key(r, i, k)), "")
-  }
+  x <- amb_result_columns(r)  # the whole result in one call (armoede_r.i)
   fields <- .result_fields()
-  for (f in names(fields)) out[[f]] <- val(fields[[f]])
-  st <- vapply(idx, function(i) armoede_result_status(r, i), 0L)
-  out$status <- .status_names[st + 1]
-  out$rounded <- vapply(idx, function(i) armoede_result_rounded(r, i), 0L)
-  out$reason <- vapply(idx, function(i) armoede_result_reason(r, i), "")
-  df <- as.data.frame(out, stringsAsFactors = FALSE)
-  # NaN (no value, hidden by disclosure control) is NA in R
-  for (f in c("threshold", "duration", names(fields))) df[[f]][is.nan(df[[f]])] <- NA_real_
-  attr(df, "notes") <- vapply(seq_len(armoede_result_nnotes(r)) - 1, function(i) armoede_result_note(r, i), "")
-  attr(df, "protected") <- armoede_result_protected(r) == 1L
+  out <- list(indicator = x$indicator, unit = x$unit,
+              threshold = x$values[, ARMOEDE_FIELD_THRESHOLD + 1], duration = x$values[, ARMOEDE_FIELD_DURATION + 1])
+  for (k in names(x$keys)) out[[if (k %in% names(out)) paste0("key_", k) else k]] <- x$keys[[k]]
+  for (f in names(fields)) out[[f]] <- x$values[, fields[[f]] + 1]
+  out$status <- .status_names[x$status + 1]
+  out$rounded <- x$rounded
+  out$reason <- x$reason
+  df <- as.data.frame(out, stringsAsFactors = FALSE, optional = TRUE)
+  attr(df, "notes") <- x$notes
+  attr(df, "protected") <- x$protected
   attr(df, "result") <- r
   df
 }
