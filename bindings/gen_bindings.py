@@ -70,9 +70,14 @@ def structs(text, enums):
             if not decl:
                 continue
             # "int age_min, age_max" -> two fields of type int
+            if "(" in decl or "[" in decl:  # function pointers, arrays: not converted
+                fields.append(("?" + decl, re.sub(r"\W+", "_", decl)[-40:]))
+                continue
             parts = decl.split(",")
             first = parts[0]
             mm = re.match(r"(.*?)(\w+)$", first)
+            if not mm:
+                continue
             ctype = mm.group(1).strip()
             names = [mm.group(2)] + [p.strip() for p in parts[1:]]
             ctype = re.sub(r"\s*\*\s*", " *", ctype).replace("* const", "*const").strip()
