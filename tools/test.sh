@@ -89,7 +89,7 @@ fi
 
 # The Python and R bindings: their pytest and testthat suites.
 if [ -x bindings/run_tests.sh ]; then
-  bindings/run_tests.sh build >"$log/bindings.txt" 2>&1
+  bindings/run_tests.sh build build-asan >"$log/bindings.txt" 2>&1
   rc=$?
   sed -n '/^ok \|^FAIL\|^not ok\|passed\|failed\|Error/p' "$log/bindings.txt" | tail -40
   summary=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log/bindings.txt" | tail -1)
