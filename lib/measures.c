@@ -1648,6 +1648,9 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
             range *= l;
         }
         c->prange[pi] = range;
+        uint64_t all = 0;
+        for (size_t q = 0; q <= pi; q++) all += c->prange[q];
+        if (all > (UINT64_C(1) << 23)) { rc = 1; goto out; } /* the maps would be too big: the general path */
         c->direct[pi] = malloc(range * sizeof **c->direct);
         if (!c->direct[pi]) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
         for (uint64_t r = 0; r < range; r++) c->direct[pi][r] = -1;

@@ -847,6 +847,43 @@ static void test_gini_ranges(void **state)
     free(x); free(w); free(g);
 }
 
+/* Many level combinations (3000 x 3000 possible groups): the streaming path
+ * gives way to the sorted one, with the same figures. */
+static void test_many_groups(void **state)
+{
+    (void)state;
+    const size_t n = 3000;
+    double *x = malloc(n * sizeof *x);
+    int64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+    assert_true(x && a && b);
+    for (size_t i = 0; i < n; i++) {
+        x[i] = 1000.0 + (double)((i * 7919) % 5000);
+        a[i] = (int64_t)i;
+        b[i] = (int64_t)((i * 13) % n);
+    }
+    armoede_table *t = table_xw(x, NULL, n);
+    assert_int_equal(armoede_table_add_int(t, "a", a, n, 1), 0);
+    assert_int_equal(armoede_table_add_int(t, "b", b, n, 1), 0);
+    armoede_measures_options o = ARMOEDE_MEASURES_OPTIONS_INIT;
+    o.measures = ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR | ARMOEDE_MEASURE_MEDIAN;
+    const char *by[] = {"a", "b"};
+    o.by = by;
+    o.n_by = 2;
+    o.margins = by;
+    o.n_margins = 1;
+    armoede_result *r1 = NULL, *r2 = NULL;
+    assert_int_equal(armoede_measures(t, &o, &r1), 0);
+    o.strata = "a";
+    assert_int_equal(armoede_measures(t, &o, &r2), 0);
+    /* 3000 groups + 3000 totals over a, for three measures */
+    assert_int_equal(armoede_result_nrows(r1), 3 * 6000);
+    compare_results(r1, r2);
+    armoede_result_free(r1);
+    armoede_result_free(r2);
+    armoede_table_free(t);
+    free(x); free(a); free(b);
+}
+
 /* ---------------- equivalisation inside the measures ---------------- */
 static void test_measures_equivalised(void **state)
 {
@@ -1023,6 +1060,7 @@ int main(void)
         cmocka_unit_test(test_bruteforce),
         cmocka_unit_test(test_paths_agree),
         cmocka_unit_test(test_gini_ranges),
+        cmocka_unit_test(test_many_groups),
         cmocka_unit_test(test_measures_equivalised),
         cmocka_unit_test(test_bootstrap),
         cmocka_unit_test(test_monitor),
