@@ -128,7 +128,9 @@ cp "$src/examples/groningen/trendmonitor.ini" "$ex/examples/groningen/"
 cp "$src/data/norms_participatiewet.csv" "$ex/data/"
 cp "$here/../examples/python/trendmonitor.py" "$ex/examples/python/"
 cp "$here/../examples/r/trendmonitor.R" "$ex/examples/r/"
-if "$build/tools/armoede-gencity" --seed 7 --households 3000 -o "$ex/data/synthetic/groningen_2016_2024.csv.gz" >/dev/null 2>&1; then
+if "$build/tools/armoede-gencity" --seed 7 --households 3000 -o "$ex/data/synthetic/groningen_2016_2024.csv.gz" >/dev/null 2>&1 \
+   && "$build/tools/armoede-genoutcome" --seed 7 --norms "$src/data/norms_participatiewet.csv" -o "$ex/data/synthetic" \
+        "$ex/data/synthetic/groningen_2016_2024.csv.gz" >/dev/null 2>&1; then
   if [ "$pyok" -eq 1 ] && PYTHONPATH=$build/bindings/python /usr/bin/python3 "$ex/examples/python/trendmonitor.py" \
        >"$log/ex-py.txt" 2>&1 && [ -s "$ex/out/python/take_up.csv" ] && [ -s "$ex/out/python/trendmonitor.csv" ]; then
     echo "ok   examples/python/trendmonitor.py"; passed=$((passed + 1))
@@ -142,7 +144,7 @@ if "$build/tools/armoede-gencity" --seed 7 --households 3000 -o "$ex/data/synthe
     echo "FAIL examples/r/trendmonitor.R"; tail -20 "$log/ex-r.txt"; failed=$((failed + 1))
   fi
 else
-  echo "FAIL examples: armoede-gencity"; failed=$((failed + 1))
+  echo "FAIL examples: armoede-gencity or armoede-genoutcome"; failed=$((failed + 1))
 fi
 
 echo "$passed passed, $failed failed"

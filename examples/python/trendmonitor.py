@@ -56,10 +56,16 @@ if os.path.exists(os.path.join(root, "data", "synthetic", "groningen_2016_2024.c
     published = armoede.monitor_run(ini, out_dir=out)
     print("monitor_run: %d cells, %d suppressed" % (len(published), (published.status != "ok").sum()))
 
-# 3. An outcome table: take-up of a city pass by households at or below 120%. The
-#    registrations here are made up from the household ids (a real one is a scheme export).
-hh = df[["household_id", "year"]].drop_duplicates()
-registrations = hh[(hh.household_id * 7919 + hh.year) % 10 < 4].assign(scheme="stadjerspas")
+# 3. An outcome table: take-up of the Stadjerspas (a city pass) by households at or below 120%.
+#    The registrations are the scheme export that armoede-genoutcome makes beside the city
+#    (tools/demo.sh); without it, a stand-in is made up from the household ids.
+regs_file = os.path.join(os.path.dirname(os.path.abspath(city)), "registrations.csv.gz")
+if os.path.exists(regs_file):
+    registrations = pd.read_csv(regs_file)
+    registrations = registrations[registrations.scheme == "stadjerspas"][["household_id", "scheme", "year"]]
+else:
+    hh = df[["household_id", "year"]].drop_duplicates()
+    registrations = hh[(hh.household_id * 7919 + hh.year) % 10 < 4].assign(scheme="stadjerspas")
 take_up = armoede.take_up(
     t, registrations, units="households",
     population={"norms": norms, "by": ["year"]},

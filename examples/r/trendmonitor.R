@@ -45,10 +45,17 @@ if (file.exists(file.path(root, "data", "synthetic", "groningen_2016_2024.csv.gz
   cat(sprintf("monitor_run: %d cells, %d suppressed\n", nrow(published), sum(published$status != "ok")))
 }
 
-# 3. An outcome table: take-up of a city pass by households at or below 120%. The
-#    registrations are made up from the household ids (a real one is a scheme export).
-hhy <- unique(df[, c("household_id", "year")])
-registrations <- transform(hhy[(hhy$household_id * 7919 + hhy$year) %% 10 < 4, ], scheme = "stadjerspas")
+# 3. An outcome table: take-up of the Stadjerspas (a city pass) by households at or below 120%.
+#    The registrations are the scheme export that armoede-genoutcome makes beside the city
+#    (tools/demo.sh); without it, a stand-in is made up from the household ids.
+regs_file <- file.path(dirname(normalizePath(city)), "registrations.csv.gz")
+if (file.exists(regs_file)) {
+  registrations <- read.csv(gzfile(regs_file))
+  registrations <- registrations[registrations$scheme == "stadjerspas", c("household_id", "scheme", "year")]
+} else {
+  hhy <- unique(df[, c("household_id", "year")])
+  registrations <- transform(hhy[(hhy$household_id * 7919 + hhy$year) %% 10 < 4, ], scheme = "stadjerspas")
+}
 tu <- take_up(t, registrations, units = "households",
               population = list(norms = n, by = "year"),
               registrations = list(id = "household_id", level = ARMOEDE_LEVEL_HOUSEHOLD,
