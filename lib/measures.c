@@ -25,10 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* lib/quantile.c */
-AM_HIDDEN int am_sort_perm(const double *x, size_t n, uint32_t *perm);
-AM_HIDDEN int am_sort_perm_buf(const double *x, size_t n, uint32_t *perm, void *scratch);
-
 /* ------------------------------------------------------------------------
  * Public quantiles and equivalence factors
  * ---------------------------------------------------------------------- */
@@ -539,8 +535,8 @@ typedef struct {
     dd **khist;
     uint32_t **kcnt;
     uint64_t **gkey;           /* per pattern: the key of each group */
-    uint32_t *gcnt;            /* gini: rows per bucket (2^9 buckets per octave) */
-    uint16_t *gbk;             /* gini: the bucket of each table row (0xffff: left out) */
+    uint64_t *gel;             /* gini: per row that enters, its table row | its group of pattern 0 << 32 */
+    size_t ngel;
     const am_col *ycolp;       /* the year column or NULL */
     const am_col *fwy, *fst, *fin; /* population filters that are on (whole_year, student, institutional) */
 } mctx;
@@ -579,8 +575,7 @@ static void mctx_free(mctx *c)
         if (c->gkey) free(c->gkey[p]);
     }
     free(c->khist); free(c->kcnt); free(c->gkey); free(c->prange);
-    free(c->gcnt);
-    free(c->gbk);
+    free(c->gel);
 }
 
 /* Statistics of every pattern's groups for weights ws (sorted order). st[p]
@@ -1118,6 +1113,7 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
         c->pats = NULL; c->direct = NULL; c->mult = NULL; c->totmask = NULL; c->goff = NULL;
         /* (fast_prepare gives up before it fills any per-pattern entry of these) */
         free(c->gw); free(c->gn); free(c->prange); free(c->khist); free(c->kcnt); free(c->gkey);
+        free(c->gel); c->gel = NULL; c->ngel = 0;
         c->gw = NULL; c->gn = NULL; c->prange = NULL; c->khist = NULL; c->kcnt = NULL; c->gkey = NULL;
         c->npat = 0;
         memset(nt, 0, sizeof *nt);
@@ -1676,9 +1672,8 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
         if (!c->yhist || !c->ytot) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
     }
     if (m & ARMOEDE_MEASURE_GINI) {
-        c->gcnt = calloc(GINI_NB, sizeof *c->gcnt);
-        c->gbk = malloc((N ? N : 1) * sizeof *c->gbk);
-        if (!c->gcnt || !c->gbk) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
+        c->gel = am_big_alloc((N ? N : 1) * sizeof *c->gel);
+        if (!c->gel) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
     }
     for (size_t pi = 0; c->arpr2 && pi < c->npat; pi++) {
         c->khist[pi] = calloc(c->prange[pi] * nb, sizeof **c->khist);
@@ -1687,7 +1682,6 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
     }
     for (size_t i = 0; i < N; i++) {
         if (!f_row(c, i, &x, &w, codes)) {
-            if (c->gbk) c->gbk[i] = 0xffff;
             /* which rule left it out, for the notes */
             double v = num_at(I, i);
             if (!isfinite(v)) { nt->bad_income++; continue; }
@@ -1701,11 +1695,6 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
         }
         n++;
         size_t bk = f_bucket(x, mb, nb);
-        if (c->gcnt) {
-            size_t gb = f_bucket(x, GINI_MB, GINI_NB);
-            c->gcnt[gb]++;
-            c->gbk[i] = (uint16_t)gb;
-        }
         if (need_t) {
             size_t y = c->ycolp ? (size_t)codes[0] : 0;
             dd_add(&c->yhist[y * nb + bk], w);
@@ -1734,6 +1723,7 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
                 c->direct[pi][key] = (int32_t)P->G++;
             }
             int32_t g = c->direct[pi][key];
+            if (pi == 0 && c->gel) c->gel[c->ngel++] = (uint64_t)i | ((uint64_t)(uint32_t)g << 32);
             dd_add(&c->gw[pi][g], w);
             c->gn[pi][g] += 1;
             if (c->arpr2) {
@@ -1771,18 +1761,32 @@ out:
     return rc;
 }
 
-/* The Gini without sorting everything at once: the buckets are cut into
- * ranges of at most about half a million rows (fast_prepare counted the rows
- * per bucket and noted each row's bucket in 2 bytes); for each range in
- * ascending order a scan of those bytes collects its rows, which are sorted and walked exactly as compute() walks
- * the whole order (equal values are one block: they share a bucket, so a
- * block never straddles two ranges). The groups' cumulative weights carry
- * over from range to range. */
-static int fast_gini(const mctx *c, double *S)
+/* The Gini by ranges, when the incomes are not all whole cents (or the
+ * packed sort keys of fast_gini would not fit 64 bits): the buckets are cut
+ * into ranges of at most about a million rows (a pass counts the rows per
+ * bucket and notes each row's bucket in 2 bytes); for each range in
+ * ascending order a scan of those bytes collects its rows, which are sorted
+ * and walked exactly as compute() walks the whole order (equal values are
+ * one block: they share a bucket, so a block never straddles two ranges).
+ * The groups' cumulative weights carry over from range to range. */
+static int gini_ranges(const mctx *c, double *S)
 {
     size_t G = c->Gall, ns = c->nst, np = c->npat, nbg = GINI_NB;
+    uint32_t *gcnt = calloc(nbg, sizeof *gcnt);
+    uint16_t *gbk = malloc((c->N ? c->N : 1) * sizeof *gbk);
+    if (!gcnt || !gbk) {
+        free(gcnt); free(gbk);
+        return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+    }
+    for (size_t i = 0; i < c->N; i++) gbk[i] = 0xffff;
+    for (size_t k = 0; k < c->ngel; k++) {
+        size_t r = (uint32_t)c->gel[k];
+        size_t gb = f_bucket(num_at(c->fI, r), GINI_MB, GINI_NB);
+        gcnt[gb]++;
+        gbk[r] = (uint16_t)gb;
+    }
     size_t maxc = 0;
-    for (size_t b = 0; b < nbg; b++) if (c->gcnt[b] > maxc) maxc = c->gcnt[b];
+    for (size_t b = 0; b < nbg; b++) if (gcnt[b] > maxc) maxc = gcnt[b];
     /* about 8 ranges, of 2^17 to 2^20 rows: the buffers' fresh pages cost
      * more than the extra scans of the 2-byte buckets */
     size_t cap = c->n / 8;
@@ -1813,11 +1817,10 @@ static int fast_gini(const mctx *c, double *S)
     size_t blockid = 0;
     for (size_t b = 0; b < nbg;) {
         size_t e = b, tot = 0;
-        while (e < nbg && tot + c->gcnt[e] <= cap) tot += c->gcnt[e++];
+        while (e < nbg && tot + gcnt[e] <= cap) tot += gcnt[e++];
         if (e == b) e = b + 1; /* cannot happen: cap >= the largest bucket */
         if (tot == 0) { b = e; continue; }
         size_t m = 0;
-        const uint16_t *gbk = c->gbk;
         for (size_t i = 0; i < c->N && m < cap; i++) {
             size_t bk = gbk[i]; /* 0xffff (left out) is never in a range */
             if (bk < b || bk >= e) continue;
@@ -1863,7 +1866,231 @@ static int fast_gini(const mctx *c, double *S)
         S[g * ns + S_GINI] = (double)(acc[2 * G + g] / (acc[g] * acc[3 * G + g]) - 1.0L);
 out:
     free(bx); free(bw); free(bg); free(perm); free(acc); free(stamp); free(touched);
-    free(scr);
+    free(scr); free(gcnt); free(gbk);
+    return rc;
+}
+
+static int nbits(uint64_t v)
+{
+    int b = 0;
+    while (b < 64 && (v >> b) != 0) b++;
+    return b;
+}
+
+/* One walk over the sorted elements for the groups in its gmap (the list
+ * of each pattern-0 group's groups, gcnt of them). */
+typedef struct {
+    const uint64_t *el;
+    size_t n, G, np;
+    int lo, rb;
+    uint64_t rmask, gmask;
+    int64_t cmin;
+    const am_col *W;
+    const double *ws;  /* the weights in sorted order */
+    size_t glo, ghi;   /* the gather: ws[glo..ghi) */
+    double *wout;
+    int32_t *gmap;
+    uint32_t *gcnt;
+    long double *acc;  /* C, block S, A, SX */
+    size_t *stamp;
+    int32_t *touched;
+    int32_t one;       /* >= 0: every pattern-0 group has just this group in the walk */
+} gwalk;
+
+/* Gather the weights of elements [glo, ghi) in sorted order into wout. */
+static void *gini_gather(void *arg)
+{
+    gwalk *k = arg;
+    const uint64_t *el = k->el;
+    uint64_t rmask = k->rmask;
+    const am_col *W = k->W;
+    double *out = k->wout;
+    if (W && W->type == ARMOEDE_TYPE_REAL) {
+        const double *wr = W->v.r;
+        for (size_t j = k->glo; j < k->ghi; j++) out[j] = wr[el[j] & rmask];
+    } else
+        for (size_t j = k->glo; j < k->ghi; j++) out[j] = W ? num_at(W, el[j] & rmask) : 1.0;
+    return NULL;
+}
+
+static void *gini_walk(void *arg)
+{
+    gwalk *k = arg;
+    const uint64_t *el = k->el;
+    const double *ws = k->ws;
+    size_t n = k->n, G = k->G, np = k->np;
+    int lo = k->lo, rb = k->rb;
+    uint64_t gmask = k->gmask;
+    long double *acc = k->acc;
+    size_t *stamp = k->stamp;
+    int32_t *touched = k->touched, one = k->one;
+    long double C = 0, A = 0, SX = 0; /* the one group's sums, when there is one */
+    size_t blockid = 0;
+    for (size_t i = 0; i < n;) {
+        uint64_t key = lo < 64 ? el[i] >> lo : 0;
+        size_t j = i + 1;
+        while (j < n && (lo < 64 ? el[j] >> lo : 0) == key) j++;
+        double v = (double)((int64_t)key + k->cmin) / 100.0;
+        if (one >= 0) { /* every element is in this walk's one group */
+            long double Sg = 0;
+            for (size_t q = i; q < j; q++) Sg += ws[q];
+            A += (long double)v * Sg * (2.0L * C + Sg);
+            SX += (long double)v * Sg;
+            C += Sg;
+        } else if (j == i + 1) { /* a block of one element: S is its weight */
+            size_t g0 = (size_t)((el[i] >> rb) & gmask);
+            const int32_t *gm = k->gmap + g0 * np;
+            long double Sg = ws[i];
+            for (uint32_t p = 0; p < k->gcnt[g0]; p++) {
+                size_t gg = (size_t)gm[p];
+                acc[2 * G + gg] += (long double)v * Sg * (2.0L * acc[gg] + Sg);
+                acc[3 * G + gg] += (long double)v * Sg;
+                acc[gg] += Sg;
+            }
+        } else {
+            size_t nt = 0;
+            blockid++;
+            for (size_t q = i; q < j; q++) {
+                size_t g0 = (size_t)((el[q] >> rb) & gmask);
+                const int32_t *gm = k->gmap + g0 * np;
+                for (uint32_t p = 0; p < k->gcnt[g0]; p++) {
+                    size_t gg = (size_t)gm[p];
+                    if (stamp[gg] != blockid) { stamp[gg] = blockid; touched[nt++] = (int32_t)gg; acc[G + gg] = 0; }
+                    acc[G + gg] += ws[q];
+                }
+            }
+            for (size_t a = 0; a < nt; a++) {
+                size_t gg = (size_t)touched[a];
+                long double Sg = acc[G + gg];
+                acc[2 * G + gg] += (long double)v * Sg * (2.0L * acc[gg] + Sg);
+                acc[3 * G + gg] += (long double)v * Sg;
+                acc[gg] += Sg;
+            }
+        }
+        i = j;
+    }
+    if (one >= 0) {
+        acc[one] = C;
+        acc[2 * G + (size_t)one] = A;
+        acc[3 * G + (size_t)one] = SX;
+    }
+    return NULL;
+}
+
+/* The Gini of every group in one sort, when every income is a whole number
+ * of cents: fast_prepare noted, for each row that enters, its table row and
+ * its group of pattern 0 (every key column, no margin); these become one
+ * 64-bit element (cents - min cents | group | row, from the top), sorted by
+ * the cents alone (stable LSD radix, so equal incomes stay in table order)
+ * and walked once exactly as compute() walks the whole order: equal incomes
+ * are one block; each group of each pattern (the group of pattern 0 gives
+ * the others: gmap) keeps its weight below the block, and the block adds
+ * x S (2 C + S) and x S. The same sums in the same order as the sorted path,
+ * so the same figures. The weights are read from the table column by row
+ * (gathered a chunk at a time, many loads in flight). */
+static int fast_gini(const mctx *c, double *S)
+{
+    size_t n = c->ngel, G = c->Gall, ns = c->nst, np = c->npat, nk = c->nk;
+    size_t G0 = c->pats[0].G;
+    const am_col *I = c->fI, *W = c->fW;
+    int ireal = I->type == ARMOEDE_TYPE_REAL;
+    uint64_t *el = c->gel;
+    uint64_t *tmp = am_big_alloc((n ? n : 1) * sizeof *tmp);
+    if (!tmp) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+    /* whole cents? (the cents go to tmp for the moment) */
+    int64_t cmin = INT64_MAX, cmax = INT64_MIN;
+    int cents = 1;
+    for (size_t k = 0; k < n; k++) {
+        size_t r = (uint32_t)el[k];
+        double x = ireal ? I->v.r[r] : num_at(I, r), s = x * 100.0;
+        if (!(fabs(s) < 1125899906842624.0)) { cents = 0; break; } /* 2^50 */
+        int64_t cc = s >= 0 ? (int64_t)(s + 0.5) : -(int64_t)(0.5 - s);
+        if ((double)cc / 100.0 != x) { cents = 0; break; }
+        tmp[k] = (uint64_t)cc;
+        if (cc < cmin) cmin = cc;
+        if (cc > cmax) cmax = cc;
+    }
+    int vb = n ? nbits((uint64_t)(cmax - cmin)) : 0;
+    int gb = nbits(G0 > 0 ? G0 - 1 : 0), rb = nbits(c->N > 0 ? c->N - 1 : 0);
+    if (!cents || vb + gb + rb > 64) {
+        free(tmp);
+        return gini_ranges(c, S);
+    }
+    int lo = gb + rb; /* the cents start at this bit */
+    uint64_t rmask = rb ? (~UINT64_C(0) >> (64 - rb)) : 0, gmask = gb ? (~UINT64_C(0) >> (64 - gb)) : 0;
+    for (size_t k = 0; k < n; k++) {
+        uint64_t e = el[k];
+        el[k] = (lo < 64 ? ((uint64_t)((int64_t)tmp[k] - cmin) << lo) : 0) | ((e >> 32) << rb) | (e & UINT32_MAX);
+    }
+    int nth = c->o->nthreads == 1 ? 1 : 2;
+    gwalk wk[2];
+    memset(wk, 0, sizeof wk);
+    int rc = 0;
+    for (int t = 0; t < nth; t++) {
+        gwalk *k = &wk[t];
+        k->el = el; k->n = n; k->lo = lo; k->rb = rb; k->rmask = rmask; k->gmask = gmask; k->cmin = cmin;
+        k->W = W; k->G = G;
+        k->gmap = malloc((G0 ? G0 : 1) * np * sizeof *k->gmap);
+        k->gcnt = calloc(G0 ? G0 : 1, sizeof *k->gcnt);
+        k->acc = calloc(4 * (G ? G : 1), sizeof *k->acc);
+        k->stamp = calloc(G ? G : 1, sizeof *k->stamp);
+        k->touched = malloc((G ? G : 1) * sizeof *k->touched);
+        if (!k->gmap || !k->gcnt || !k->acc || !k->stamp || !k->touched) {
+            rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+            goto out;
+        }
+    }
+    /* the groups of each pattern-0 group, shared out between the walks: by
+     * pattern when there are several (each group's sums are made by one walk
+     * alone, in the same order whatever the number of walks) */
+    for (size_t g0 = 0; g0 < G0; g0++) {
+        const int32_t *cd = c->pats[0].codes + g0 * nk;
+        for (size_t p = 0; p < np; p++) {
+            uint64_t key = 0;
+            for (size_t k = 0; k < nk; k++)
+                if (!((c->totmask[p] >> k) & 1u)) key += (uint64_t)cd[k] * c->mult[p][k];
+            int t = nth == 1 ? 0 : np > 1 ? (int)(p % 2) : (int)(g0 % 2);
+            gwalk *k = &wk[t];
+            k->gmap[g0 * np + k->gcnt[g0]++] = (int32_t)c->goff[p] + c->direct[p][key];
+        }
+    }
+    for (int t = 0; t < nth; t++) {
+        gwalk *k = &wk[t];
+        k->np = np;
+        k->one = G0 > 0 ? k->gmap[0] : -1;
+        for (size_t g0 = 0; g0 < G0 && k->one >= 0; g0++)
+            if (k->gcnt[g0] != 1 || k->gmap[g0 * np] != k->one) k->one = -1;
+    }
+    if (lo < 64 && (rc = am_radix_sort_u64(el, tmp, n, lo, vb, nth))) goto out;
+    /* the weights in sorted order into tmp (one gather, in two halves), then the walks */
+    double *ws = (double *)(void *)tmp;
+    for (int t = 0; t < nth; t++) {
+        wk[t].ws = wk[t].wout = ws;
+        wk[t].glo = nth == 1 ? 0 : t ? n / 2 : 0;
+        wk[t].ghi = nth == 1 || t ? n : n / 2;
+    }
+    for (int step = 0; step < 2; step++) {
+        void *(*f)(void *) = step ? gini_walk : gini_gather;
+        pthread_t th;
+        int spawned = nth == 2 && pthread_create(&th, NULL, f, &wk[1]) == 0;
+        f(&wk[0]);
+        if (spawned) pthread_join(th, NULL);
+        else if (nth == 2) f(&wk[1]);
+    }
+    for (int t = 0; t < nth; t++) {
+        const gwalk *k = &wk[t];
+        for (size_t g0 = 0; g0 < G0; g0++)
+            for (uint32_t a = 0; a < k->gcnt[g0]; a++) {
+                size_t g = (size_t)k->gmap[g0 * np + a];
+                const long double *ac = k->acc;
+                S[g * ns + S_GINI] = (double)(ac[2 * G + g] / (ac[g] * ac[3 * G + g]) - 1.0L);
+            }
+    }
+out:
+    free(tmp);
+    for (int t = 0; t < 2; t++) {
+        free(wk[t].gmap); free(wk[t].gcnt); free(wk[t].acc); free(wk[t].stamp); free(wk[t].touched);
+    }
     return rc;
 }
 
@@ -2064,7 +2291,17 @@ static int fast_compute(mctx *c, double **st)
     int32_t codes[17], gr[64];
     double x, w;
     int fgt = (m & ARMOEDE_MEASURE_FGT) != 0, qsr = (m & ARMOEDE_MEASURE_QSR) != 0;
-    for (size_t i = 0; i < c->N; i++) {
+    /* no measure that needs more than each group's weight and persons (which
+     * fast_prepare added up, in the same order): no pass */
+    int rows = (m & (ARMOEDE_MEASURE_ARPR | ARMOEDE_MEASURE_RMPG | ARMOEDE_MEASURE_QSR | ARMOEDE_MEASURE_FGT)) != 0;
+    if (!rows)
+        for (size_t p = 0; p < c->npat; p++)
+            for (size_t g = 0; g < c->pats[p].G; g++) {
+                size_t gg = c->goff[p] + g;
+                acc[gg * (5 + na)] = c->gw[p][g];
+                S[gg * ns + S_N] = c->gn[p][g];
+            }
+    for (size_t i = 0; rows && i < c->N; i++) {
         if (!f_row(c, i, &x, &w, codes)) continue;
         f_groups(c, codes, gr);
         for (size_t p = 0; p < c->npat; p++) {

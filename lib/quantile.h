@@ -21,4 +21,25 @@ enum { AM_Q_LAEKEN = 0, AM_Q_EUROSTAT = 1, AM_Q_GE = 2, AM_Q_LINEAR = 3 };
  * n == 0 gives NaN. Exact, deterministic, O(n log n) at worst. */
 AM_HIDDEN int am_quantiles(const double *x, const double *w, size_t n, const double *p,
                            size_t np, int rule, double *out);
+
+/* perm[0..n) = the indices of x in ascending order of value; equal values
+ * keep their original order (stable). x must hold no NaN; n < 2^32. */
+AM_HIDDEN int am_sort_perm(const double *x, size_t n, uint32_t *perm);
+/* am_sort_perm with the caller's scratch of at least 20 n bytes, 8-aligned
+ * (NULL: allocated here); for callers that sort many times. */
+AM_HIDDEN int am_sort_perm_buf(const double *x, size_t n, uint32_t *perm, void *scratch);
+
+/* Stable LSD radix sort of a[0..n) by the bits [shift, shift + bits) of
+ * each element (the other bits are carried along: a payload; the bits above
+ * shift + bits must be the same in every element); tmp holds n elements. The result is in a. Digits of at most 11 bits, a digit that is
+ * the same for every element skipped; with nthreads 2 (and n large) the
+ * histogram and scatter passes are split over two threads, with the same
+ * result. Returns 0, or ARMOEDE_ENOMEM (a left as it was). */
+AM_HIDDEN int am_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, int shift, int bits, int nthreads);
+
+/* Memory for a large scratch array (free with free()): asks the kernel for
+ * huge pages where it can (Linux, MADV_HUGEPAGE), since the first touch of
+ * fresh small pages is what a pass over a new array of 10^7 elements costs
+ * most. NULL when out of memory. */
+AM_HIDDEN void *am_big_alloc(size_t bytes);
 #endif

@@ -847,6 +847,72 @@ static void test_gini_ranges(void **state)
     free(x); free(w); free(g);
 }
 
+/* The streaming Gini sorts once when every income is whole cents (by
+ * ranges otherwise): the same Gini, to the last bit, as the sorted path, by
+ * two groupings with both margins (four patterns) and without (one), with
+ * one thread or two, for whole cents and for other incomes, with weights
+ * and without. */
+static void test_gini_one_sort(void **state)
+{
+    (void)state;
+    srand(5);
+    const size_t n = 300000;
+    double *x = malloc(n * sizeof *x), *w = malloc(n * sizeof *w);
+    int32_t *g = malloc(n * sizeof *g);
+    int32_t *h = malloc(n * sizeof *h);
+    assert_true(x && w && g && h);
+    const char *labels[] = {"a", "b", "c"}, *hl[] = {"u", "v"};
+    for (int cents = 0; cents < 2; cents++) {
+        for (size_t i = 0; i < n; i++) {
+            int k = rand() % 20;
+            double v = k == 0 ? 0 : k == 1 ? -(double)(rand() % 500) : k < 6 ? 100.0 * (1 + rand() % 300)
+                                                                      : (double)(rand() % 8000000) / 100.0;
+            x[i] = cents ? v : v / 7.0;
+            w[i] = 1 + (double)(rand() % 1000) / 64.0;
+            g[i] = rand() % 3;
+            h[i] = rand() % 2;
+        }
+        for (int weighted = 0; weighted < 4; weighted++) {
+            int mg = weighted >= 2; /* margins: four patterns; none: one */
+            armoede_table *t = table_xw(x, weighted % 2 ? w : NULL, n);
+            assert_int_equal(armoede_table_add_cat(t, "g", g, n, labels, 3), 0);
+            assert_int_equal(armoede_table_add_cat(t, "h", h, n, hl, 2), 0);
+            armoede_measures_options o = ARMOEDE_MEASURES_OPTIONS_INIT;
+            o.measures = ARMOEDE_MEASURE_GINI;
+            const char *by[] = {"g", "h"}, *marg[] = {"g", "h"};
+            o.by = by;
+            o.n_by = 2;
+            o.margins = marg;
+            o.n_margins = mg ? 2 : 0;
+            armoede_result *r1 = NULL, *r2 = NULL, *rs = NULL;
+            o.nthreads = 1;
+            assert_int_equal(armoede_measures(t, &o, &r1), 0);
+            o.nthreads = 2;
+            assert_int_equal(armoede_measures(t, &o, &r2), 0);
+            o.strata = "g"; /* the sorted path */
+            assert_int_equal(armoede_measures(t, &o, &rs), 0);
+            size_t nr = armoede_result_nrows(rs);
+            assert_int_equal(nr, mg ? 12 : 6); /* (3 + Total) x (2 + Total), or 3 x 2 */
+            assert_int_equal(armoede_result_nrows(r1), nr);
+            assert_int_equal(armoede_result_nrows(r2), nr);
+            for (size_t i = 0; i < nr; i++) {
+                const char *keys[2] = {armoede_result_key(rs, i, 0), armoede_result_key(rs, i, 1)};
+                long j1 = find_row(r1, "gini", keys), j2 = find_row(r2, "gini", keys);
+                assert_true(j1 >= 0 && j2 >= 0);
+                double e = armoede_result_value(rs, i, ARMOEDE_FIELD_ESTIMATE);
+                assert_true(e > 0.2 && e < 0.9);
+                assert_true(armoede_result_value(r1, (size_t)j1, ARMOEDE_FIELD_ESTIMATE) == e);
+                assert_true(armoede_result_value(r2, (size_t)j2, ARMOEDE_FIELD_ESTIMATE) == e);
+            }
+            armoede_result_free(r1);
+            armoede_result_free(r2);
+            armoede_result_free(rs);
+            armoede_table_free(t);
+        }
+    }
+    free(x); free(w); free(g); free(h);
+}
+
 /* Many level combinations (3000 x 3000 possible groups): the streaming path
  * gives way to the sorted one, with the same figures. */
 static void test_many_groups(void **state)
@@ -1060,6 +1126,7 @@ int main(void)
         cmocka_unit_test(test_bruteforce),
         cmocka_unit_test(test_paths_agree),
         cmocka_unit_test(test_gini_ranges),
+        cmocka_unit_test(test_gini_one_sort),
         cmocka_unit_test(test_many_groups),
         cmocka_unit_test(test_measures_equivalised),
         cmocka_unit_test(test_bootstrap),
