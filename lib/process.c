@@ -62,6 +62,26 @@ static int check_opts(const armoede_process_options *in, armoede_process_options
     return 0;
 }
 
+/* The start every public function shares: the GSL guard, *out cleared, the
+ * table present (what names it in the message) and the options checked into o. */
+static int begin(const char *fn, const armoede_table *t, const char *what, const armoede_process_options *opts,
+                 armoede_process_options *o, armoede_result **out)
+{
+    am_gsl_guard();
+    if (!out) return am_fail(ARMOEDE_EINVAL, "%s: out is NULL", fn);
+    *out = NULL;
+    if (!t) return am_fail(ARMOEDE_EINVAL, "%s: %s is NULL", fn, what);
+    return check_opts(opts, o, fn);
+}
+
+/* The end every public function shares: on success r goes out, else it is freed. */
+static int finish(int rc, armoede_result *r, armoede_result **out)
+{
+    if (rc) armoede_result_free(r);
+    else *out = r;
+    return rc;
+}
+
 /* ---- columns ---- */
 enum { K_DATE, K_KEY, K_NUM, K_INT };
 
@@ -267,20 +287,25 @@ static int grp_note(const grp *g, armoede_result *r, const armoede_table *t, con
                           g->skipped, am_table_where(t, g->first_skip, w, sizeof w));
 }
 
-/* Result keys: the by-columns then extra names. */
-static armoede_result *new_result(const armoede_process_options *o, const char *const *extra, size_t nextra)
+/* A result with the given key names (NULL: out of memory). */
+static armoede_result *keyed_result(const char *const *keys, size_t n)
 {
     armoede_result *r = am_result_new();
-    if (!r) return NULL;
-    const char *names[32];
-    size_t n = 0;
-    for (size_t j = 0; j < o->n_by; j++) names[n++] = o->by[j];
-    for (size_t j = 0; j < nextra; j++) names[n++] = extra[j];
-    if (am_result_set_keys(r, names, n)) {
+    if (r && am_result_set_keys(r, keys, n)) {
         armoede_result_free(r);
         return NULL;
     }
     return r;
+}
+
+/* Result keys: the by-columns then extra names. */
+static armoede_result *new_result(const armoede_process_options *o, const char *const *extra, size_t nextra)
+{
+    const char *names[32];
+    size_t n = 0;
+    for (size_t j = 0; j < o->n_by; j++) names[n++] = o->by[j];
+    for (size_t j = 0; j < nextra; j++) names[n++] = extra[j];
+    return keyed_result(names, n);
 }
 
 /* mean, median, p90 of x[0..n) (n > 0); x is reordered. */
@@ -339,13 +364,9 @@ static int64_t latest(const am_col *const *c, size_t nc, size_t nrows)
 
 int armoede_lead_times(const armoede_table *t, const armoede_process_options *opts, armoede_result **out)
 {
-    am_gsl_guard();
     static const char fn[] = "armoede_lead_times";
-    if (!out) return am_fail(ARMOEDE_EINVAL, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!t) return am_fail(ARMOEDE_EINVAL, "%s: table is NULL", fn);
     armoede_process_options o;
-    int rc = check_opts(opts, &o, fn);
+    int rc = begin(fn, t, "table", opts, &o, out);
     if (rc) return rc;
     size_t ni = o.n_intervals;
     const char **from = NULL, **to = NULL;
@@ -456,9 +477,7 @@ done:
     free(ct);
     free(cal);
     free(wd);
-    if (rc) armoede_result_free(r);
-    else *out = r;
-    return rc;
+    return finish(rc, r, out);
 }
 
 static const armoede_term wgs_terms[] = {
@@ -478,13 +497,9 @@ static const char *unit_name(int u)
 
 int armoede_within_term(const armoede_table *t, const armoede_process_options *opts, armoede_result **out)
 {
-    am_gsl_guard();
     static const char fn[] = "armoede_within_term";
-    if (!out) return am_fail(ARMOEDE_EINVAL, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!t) return am_fail(ARMOEDE_EINVAL, "%s: table is NULL", fn);
     armoede_process_options o;
-    int rc = check_opts(opts, &o, fn);
+    int rc = begin(fn, t, "table", opts, &o, out);
     if (rc) return rc;
     const char *fromn = o.term_from ? o.term_from : (o.n_events > 0 ? o.events[0] : NULL);
     const char *ton = o.term_to ? o.term_to : (o.n_events > 1 ? o.events[1] : NULL);
@@ -606,22 +621,16 @@ int armoede_within_term(const armoede_table *t, const armoede_process_options *o
 done:
     free(st);
     grp_free(&g);
-    if (rc) armoede_result_free(r);
-    else *out = r;
-    return rc;
+    return finish(rc, r, out);
 }
 
 static const int default_bands[] = {28, 91, 182, 365};
 
 int armoede_open_cases(const armoede_table *t, const armoede_process_options *opts, armoede_result **out)
 {
-    am_gsl_guard();
     static const char fn[] = "armoede_open_cases";
-    if (!out) return am_fail(ARMOEDE_EINVAL, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!t) return am_fail(ARMOEDE_EINVAL, "%s: table is NULL", fn);
     armoede_process_options o;
-    int rc = check_opts(opts, &o, fn);
+    int rc = begin(fn, t, "table", opts, &o, out);
     if (rc) return rc;
     if (o.n_events < 2) return am_fail(ARMOEDE_EINVAL, "%s: give the events (first = registration, last = closure)", fn);
     const int *bands = o.age_bands ? o.age_bands : default_bands;
@@ -725,9 +734,7 @@ done:
     free(bad);
     free(age);
     grp_free(&g);
-    if (rc) armoede_result_free(r);
-    else *out = r;
-    return rc;
+    return finish(rc, r, out);
 }
 
 /* ======================================================================
@@ -1173,13 +1180,9 @@ done:
 
 int armoede_reach(const armoede_table *t, const armoede_process_options *opts, armoede_result **out)
 {
-    am_gsl_guard();
     static const char fn[] = "armoede_reach";
-    if (!out) return am_fail(ARMOEDE_EINVAL, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!t) return am_fail(ARMOEDE_EINVAL, "%s: table is NULL", fn);
     armoede_process_options o;
-    int rc = check_opts(opts, &o, fn);
+    int rc = begin(fn, t, "table", opts, &o, out);
     if (rc) return rc;
     if (!o.person_id && !o.household_id)
         return am_fail(ARMOEDE_EINVAL, "%s: give person_id and/or household_id", fn);
@@ -1195,11 +1198,8 @@ int armoede_reach(const armoede_table *t, const armoede_process_options *opts, a
         ref = cs && cs->type == ARMOEDE_TYPE_INT ? latest(&cs, 1, t->nrows) : ARMOEDE_NA_INT;
     }
     static const char *const keys[] = {"period", "intervention", "line", "goal"};
-    armoede_result *r = am_result_new();
-    if (!r || am_result_set_keys(r, keys, 4)) {
-        armoede_result_free(r);
-        return ARMOEDE_ENOMEM;
-    }
+    armoede_result *r = keyed_result(keys, 4);
+    if (!r) return ARMOEDE_ENOMEM;
     char rl[16] = "";
     if (ref != ARMOEDE_NA_INT) day_label(ref, rl, sizeof rl);
     if (ref == ARMOEDE_NA_INT)
@@ -1227,12 +1227,7 @@ int armoede_reach(const armoede_table *t, const armoede_process_options *opts, a
     }
     if (!rc && o.household_id) rc = reach_unit(t, &o, o.household_id, "households", ref, r, fn);
     if (!rc && o.person_id) rc = reach_unit(t, &o, o.person_id, "persons", ref, r, fn);
-    if (rc) {
-        armoede_result_free(r);
-        return rc;
-    }
-    *out = r;
-    return 0;
+    return finish(rc, r, out);
 }
 
 /* ======================================================================
@@ -1425,21 +1420,14 @@ static double msum(const mcell *c, int m1, int m2)
 int armoede_budget(const armoede_table *t, const armoede_table *reach, const armoede_process_options *opts,
                    armoede_result **out)
 {
-    am_gsl_guard();
     static const char fn[] = "armoede_budget";
-    if (!out) return am_fail(ARMOEDE_EINVAL, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!t) return am_fail(ARMOEDE_EINVAL, "%s: table is NULL", fn);
     armoede_process_options o;
-    int rc = check_opts(opts, &o, fn);
+    int rc = begin(fn, t, "table", opts, &o, out);
     if (rc) return rc;
     const char *unit = o.money_unit ? o.money_unit : "euro";
     static const char *const keys[] = {"year", "line", "activity", "source"};
-    armoede_result *r = am_result_new();
-    if (!r || am_result_set_keys(r, keys, 4)) {
-        armoede_result_free(r);
-        return ARMOEDE_ENOMEM;
-    }
+    armoede_result *r = keyed_result(keys, 4);
+    if (!r) return ARMOEDE_ENOMEM;
     spend s;
     mcells C, S; /* cells by line/activity; cells by source (line = source, act = Total) */
     memset(&C, 0, sizeof C);
@@ -1685,20 +1673,14 @@ done:
     pmap_free(&m);
     recs_free(&R);
     free(ta.v);
-    if (rc) armoede_result_free(r);
-    else *out = r;
-    return rc;
+    return finish(rc, r, out);
 }
 
 int armoede_funding(const armoede_table *t, const armoede_process_options *opts, armoede_result **out)
 {
-    am_gsl_guard();
     static const char fn[] = "armoede_funding";
-    if (!out) return am_fail(ARMOEDE_EINVAL, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!t) return am_fail(ARMOEDE_EINVAL, "%s: table is NULL", fn);
     armoede_process_options o;
-    int rc = check_opts(opts, &o, fn);
+    int rc = begin(fn, t, "table", opts, &o, out);
     if (rc) return rc;
     const char *unit = o.money_unit ? o.money_unit : "euro";
     const am_col *cs, *cy, *ca;
@@ -1706,23 +1688,20 @@ int armoede_funding(const armoede_table *t, const armoede_process_options *opts,
         (rc = need_col(t, "amount", K_NUM, fn, &ca)))
         return rc;
     static const char *const keys[] = {"year", "source"};
-    armoede_result *r = am_result_new();
-    if (!r || am_result_set_keys(r, keys, 2)) {
-        armoede_result_free(r);
-        return ARMOEDE_ENOMEM;
-    }
+    armoede_result *r = keyed_result(keys, 2);
+    if (!r) return ARMOEDE_ENOMEM;
     int ymin = INT32_MAX, ymax = INT32_MIN;
     size_t npm = 0;
     for (size_t i = 0; i < t->nrows; i++) {
         int64_t y = am_ival(cy, i);
-        if (y == ARMOEDE_NA_INT) { rc = row_fail(t, i, cy, "a funding row needs a year"); goto fail; }
-        if (y < 1900 || y > 9999) { rc = row_fail(t, i, cy, "a year outside 1900..9999"); goto fail; }
-        if (!am_col_label(cs, i, (char[64]){0}, 64)) { rc = row_fail(t, i, cs, "a funding row needs a source"); goto fail; }
+        if (y == ARMOEDE_NA_INT) { rc = row_fail(t, i, cy, "a funding row needs a year"); goto done; }
+        if (y < 1900 || y > 9999) { rc = row_fail(t, i, cy, "a year outside 1900..9999"); goto done; }
+        if (!am_col_label(cs, i, (char[64]){0}, 64)) { rc = row_fail(t, i, cs, "a funding row needs a source"); goto done; }
         if (isnan(am_num(ca, i))) { npm++; continue; }
         ymin = y < ymin ? (int)y : ymin;
         ymax = y > ymax ? (int)y : ymax;
     }
-    if (npm && (rc = am_result_note(r, "%s: %zu amounts missing (e.g. 'pm': not yet known) left out", fn, npm))) goto fail;
+    if (npm && (rc = am_result_note(r, "%s: %zu amounts missing (e.g. 'pm': not yet known) left out", fn, npm))) goto done;
     double prev = NAN;
     for (int y = ymin; y <= ymax; y++) {
         char yl[16];
@@ -1733,7 +1712,7 @@ int armoede_funding(const armoede_table *t, const armoede_process_options *opts,
         am_dict seen;
         memset(&seen, 0, sizeof seen);
         double *sums = calloc(t->nrows + 1, sizeof *sums);
-        if (!sums) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); goto fail; }
+        if (!sums) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); goto done; }
         for (size_t i = 0; i < t->nrows && !rc; i++) {
             char b[64];
             if (am_ival(cy, i) != y || isnan(am_num(ca, i))) continue;
@@ -1753,38 +1732,31 @@ int armoede_funding(const armoede_table *t, const armoede_process_options *opts,
         }
         free(sums);
         am_dict_free(&seen);
-        if (rc) goto fail;
+        if (rc) goto done;
         if (!any) continue;
         const char *kk[2] = {yl, AM_TOTAL_LABEL};
         double f[ARMOEDE_FIELD_COUNT_];
         am_fields_nan(f);
         f[ARMOEDE_FIELD_ESTIMATE] = f[ARMOEDE_FIELD_NUM_W] = tot;
-        if ((rc = am_result_add(r, "funding", unit, kk, f))) goto fail;
+        if ((rc = am_result_add(r, "funding", unit, kk, f))) goto done;
         if (!isnan(prev)) {
             am_fields_nan(f);
             f[ARMOEDE_FIELD_ESTIMATE] = tot - prev;
             f[ARMOEDE_FIELD_NUM_W] = tot;
             f[ARMOEDE_FIELD_REFERENCE] = prev;
-            if ((rc = am_result_add(r, "funding_change", unit, kk, f))) goto fail;
+            if ((rc = am_result_add(r, "funding_change", unit, kk, f))) goto done;
         }
         prev = tot;
     }
-    *out = r;
-    return 0;
-fail:
-    armoede_result_free(r);
-    return rc;
+done:
+    return finish(rc, r, out);
 }
 
 int armoede_milestones(const armoede_table *t, const armoede_process_options *opts, armoede_result **out)
 {
-    am_gsl_guard();
     static const char fn[] = "armoede_milestones";
-    if (!out) return am_fail(ARMOEDE_EINVAL, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!t) return am_fail(ARMOEDE_EINVAL, "%s: table is NULL", fn);
     armoede_process_options o;
-    int rc = check_opts(opts, &o, fn);
+    int rc = begin(fn, t, "table", opts, &o, out);
     if (rc) return rc;
     const am_col *cl, *cp, *ca = NULL;
     if ((rc = need_col(t, "line", K_KEY, fn, &cl)) || (rc = need_col(t, "planned", K_DATE, fn, &cp))) return rc;
@@ -1797,11 +1769,8 @@ int armoede_milestones(const armoede_table *t, const armoede_process_options *op
         if (ref == ARMOEDE_NA_INT) return am_fail(ARMOEDE_EINVAL, "%s: give a reference day (no actual dates)", fn);
     }
     static const char *const keys[] = {"line"};
-    armoede_result *r = am_result_new();
-    if (!r || am_result_set_keys(r, keys, 1)) {
-        armoede_result_free(r);
-        return ARMOEDE_ENOMEM;
-    }
+    armoede_result *r = keyed_result(keys, 1);
+    if (!r) return ARMOEDE_ENOMEM;
     am_dict lines;
     memset(&lines, 0, sizeof lines);
     double *num = calloc(t->nrows + 2, sizeof *num), *den = calloc(t->nrows + 2, sizeof *den);
@@ -1841,21 +1810,15 @@ done:
     free(num);
     free(den);
     am_dict_free(&lines);
-    if (rc) armoede_result_free(r);
-    else *out = r;
-    return rc;
+    return finish(rc, r, out);
 }
 
 int armoede_ratings(const armoede_table *ratings, const armoede_table *t, const armoede_process_options *opts,
                     armoede_result **out)
 {
-    am_gsl_guard();
     static const char fn[] = "armoede_ratings";
-    if (!out) return am_fail(ARMOEDE_EINVAL, "%s: out is NULL", fn);
-    *out = NULL;
-    if (!ratings) return am_fail(ARMOEDE_EINVAL, "%s: ratings table is NULL", fn);
     armoede_process_options o;
-    int rc = check_opts(opts, &o, fn);
+    int rc = begin(fn, ratings, "ratings table", opts, &o, out);
     if (rc) return rc;
     if (!o.mapping) return am_fail(ARMOEDE_EINVAL, "%s: the programme mapping is needed", fn);
     const am_col *ci, *cg, *cs;
@@ -1866,11 +1829,11 @@ int armoede_ratings(const armoede_table *ratings, const armoede_table *t, const 
     spend s;
     memset(&s, 0, sizeof s);
     static const char *const keys[] = {"year", "line", "goal"};
-    armoede_result *r = am_result_new();
+    armoede_result *r = keyed_result(keys, 3);
     double *sum = NULL, *cnt = NULL, *mn = NULL, *mx = NULL, *spent = NULL;
     am_dict years;
     memset(&years, 0, sizeof years);
-    if (!r || am_result_set_keys(r, keys, 3)) { rc = ARMOEDE_ENOMEM; memset(&m, 0, sizeof m); goto done; }
+    if (!r) { rc = ARMOEDE_ENOMEM; memset(&m, 0, sizeof m); goto done; }
     if ((rc = pmap_load(o.mapping, &m, fn))) goto done;
     size_t nl = m.lines.n + 1, ng = m.goals.n; /* line index nl-1 = Total */
     sum = calloc(nl * ng + 1, sizeof *sum);
@@ -1991,7 +1954,5 @@ done:
     free(mn);
     free(mx);
     free(spent);
-    if (rc) armoede_result_free(r);
-    else *out = r;
-    return rc;
+    return finish(rc, r, out);
 }
