@@ -2010,7 +2010,7 @@ static int fast_gini(const mctx *c, double *S)
         if (cc < cmin) cmin = cc;
         if (cc > cmax) cmax = cc;
     }
-    int vb = n ? nbits((uint64_t)(cmax - cmin)) : 0;
+    int vb = (n && cents) ? nbits((uint64_t)cmax - (uint64_t)cmin) : 0; /* unsigned: no overflow */
     int gb = nbits(G0 > 0 ? G0 - 1 : 0), rb = nbits(c->N > 0 ? c->N - 1 : 0);
     if (!cents || vb + gb + rb > 64) {
         free(tmp);
