@@ -97,6 +97,21 @@ static inline double num_at(const am_col *c, size_t i)
     return v == ARMOEDE_NA_INT ? NAN : (double)v;
 }
 
+/* The Gini sums of one block of tied incomes v: acc[G + g] holds the block's
+ * weight in group g (for the nt groups in touched); add it to the cumulative
+ * weight acc[g] and to the sums acc[2G + g] and acc[3G + g]. One place for the
+ * sorted walk and the one-sort walk, so that both give the same bits. */
+static inline void gini_flush(long double *acc, size_t G, const int32_t *touched, size_t nt, double v)
+{
+    for (size_t a = 0; a < nt; a++) {
+        size_t gg = (size_t)touched[a];
+        long double Sg = acc[G + gg];
+        acc[2 * G + gg] += (long double)v * Sg * (2.0L * acc[gg] + Sg);
+        acc[3 * G + gg] += (long double)v * Sg;
+        acc[gg] += Sg;
+    }
+}
+
 static int is_numeric(const am_col *c) { return c->type == ARMOEDE_TYPE_REAL || c->type == ARMOEDE_TYPE_INT; }
 static int is_key(const am_col *c) { return c->type == ARMOEDE_TYPE_CAT || c->type == ARMOEDE_TYPE_INT; }
 
@@ -1851,13 +1866,7 @@ static int gini_ranges(const mctx *c, double *S)
                     acc[G + gg] += sw[j];
                 }
             }
-            for (size_t a = 0; a < nt; a++) {
-                size_t gg = (size_t)touched[a];
-                long double Sg = acc[G + gg];
-                acc[2 * G + gg] += (long double)v * Sg * (2.0L * acc[gg] + Sg);
-                acc[3 * G + gg] += (long double)v * Sg;
-                acc[gg] += Sg;
-            }
+            gini_flush(acc, G, touched, nt, v);
             i = j;
         }
         b = e;
@@ -1959,13 +1968,7 @@ static void *gini_walk(void *arg)
                     acc[G + gg] += ws[q];
                 }
             }
-            for (size_t a = 0; a < nt; a++) {
-                size_t gg = (size_t)touched[a];
-                long double Sg = acc[G + gg];
-                acc[2 * G + gg] += (long double)v * Sg * (2.0L * acc[gg] + Sg);
-                acc[3 * G + gg] += (long double)v * Sg;
-                acc[gg] += Sg;
-            }
+            gini_flush(acc, G, touched, nt, v);
         }
         i = j;
     }
