@@ -1980,6 +1980,238 @@ static void *gini_walk(void *arg)
     return NULL;
 }
 
+/* Whole cents: x = cents / 100 exactly (|x| below 2^50 / 100). The same
+ * test for the one-sort and the bucket Gini. */
+static inline int to_cents(double x, int64_t *cents)
+{
+    double s = x * 100.0;
+    if (!(fabs(s) < 1125899906842624.0)) return 0; /* 2^50 */
+    int64_t cc = s >= 0 ? (int64_t)(s + 0.5) : -(int64_t)(0.5 - s);
+    if ((double)cc / 100.0 != x) return 0;
+    *cents = cc;
+    return 1;
+}
+
+/* ---- The Gini by value buckets ----
+ * For one grouping, with or without its Total (the usual "by region, and
+ * overall"), when every income is whole cents and there are at most 256
+ * groups. A count of the rows per value bucket (512 per octave, f_bucket),
+ * then one scatter of (cents, group, weight) records into bucket order,
+ * each bucket's rows in table order; then each bucket, in ascending order,
+ * is sorted by cents alone (stable: equal incomes stay in table order, as
+ * in the sorted path), walked for the Total, split by group (stable again)
+ * and walked for each group, with each group's sums kept in registers along
+ * its run. Equal incomes share a bucket, so a block of ties is never split.
+ * The buckets are walked in two parts, cut where half the rows lie below
+ * (whatever the number of threads, so the figures do not depend on it);
+ * the upper part starts from zero and is joined to the lower one by
+ * A = A0 + A1 + 2 C0 SX1 (the cumulative weight C0 of the lower part adds
+ * 2 x v S C0 to each of the upper part's blocks). Records: k = (cents +
+ * 2^50) << 8 | group, the weight beside it. */
+#define GB_OFF INT64_C(1125899906842624)
+typedef struct { uint64_t k; double w; } gbrec;
+
+typedef struct {
+    const mctx *c;
+    size_t lo, hi;      /* gel[lo..hi) */
+    size_t *cnt;        /* count: rows per bucket; scatter: next position per bucket */
+    gbrec *R;
+    int ok;             /* count: every income is whole cents */
+} gbpass;
+
+static inline double gb_income(const am_col *I, size_t r)
+{
+    return I->type == ARMOEDE_TYPE_REAL ? I->v.r[r] : num_at(I, r);
+}
+
+static void *gb_count(void *arg)
+{
+    gbpass *p = arg;
+    const uint64_t *el = p->c->gel;
+    const am_col *I = p->c->fI;
+    p->ok = 0;
+    for (size_t k = p->lo; k < p->hi; k++) {
+        double x = gb_income(I, (uint32_t)el[k]);
+        int64_t cc;
+        if (!to_cents(x, &cc)) return NULL;
+        p->cnt[f_bucket(x, GINI_MB, GINI_NB)]++;
+    }
+    p->ok = 1;
+    return NULL;
+}
+
+static void *gb_scatter(void *arg)
+{
+    gbpass *p = arg;
+    const uint64_t *el = p->c->gel;
+    const am_col *I = p->c->fI, *W = p->c->fW;
+    size_t *pos = p->cnt;
+    gbrec *R = p->R;
+    for (size_t k = p->lo; k < p->hi; k++) {
+        uint64_t e = el[k];
+        size_t r = (uint32_t)e;
+        double x = gb_income(I, r);
+        int64_t cc = 0;
+        (void)to_cents(x, &cc); /* the count pass found every income whole cents */
+        double w = !W ? 1.0 : W->type == ARMOEDE_TYPE_REAL ? W->v.r[r] : num_at(W, r);
+        R[pos[f_bucket(x, GINI_MB, GINI_NB)]++] = (gbrec){((uint64_t)(cc + GB_OFF) << 8) | (e >> 32), w};
+    }
+    return NULL;
+}
+
+/* Sort a[0..m) by k >> 8, stable, with scratch t; returns where the sorted
+ * records are (a or t). */
+static gbrec *gb_sort(gbrec *a, gbrec *t, size_t m)
+{
+    if (m <= 32) {
+        for (size_t i = 1; i < m; i++) {
+            gbrec v = a[i];
+            size_t j = i;
+            for (; j > 0 && (a[j - 1].k >> 8) > (v.k >> 8); j--) a[j] = a[j - 1];
+            a[j] = v;
+        }
+        return a;
+    }
+    uint64_t kmin = UINT64_MAX, kmax = 0;
+    for (size_t i = 0; i < m; i++) {
+        uint64_t v = a[i].k >> 8;
+        if (v < kmin) kmin = v;
+        if (v > kmax) kmax = v;
+    }
+    int bits = nbits(kmax - kmin);
+    int db = m < 4096 ? 8 : 11, passes = (bits + db - 1) / db;
+    if (passes) db = (bits + passes - 1) / passes;
+    size_t cnt[1u << 11];
+    size_t nb = (size_t)1 << db, mask = nb - 1;
+    gbrec *src = a, *dst = t;
+    for (int ps = 0; ps < passes; ps++) {
+        int sh = ps * db;
+        memset(cnt, 0, nb * sizeof *cnt);
+        for (size_t i = 0; i < m; i++) cnt[(((src[i].k >> 8) - kmin) >> sh) & mask]++;
+        size_t sum = 0;
+        for (size_t b = 0; b < nb; b++) { size_t q = cnt[b]; cnt[b] = sum; sum += q; }
+        for (size_t i = 0; i < m; i++) dst[cnt[(((src[i].k >> 8) - kmin) >> sh) & mask]++] = src[i];
+        gbrec *x = src; src = dst; dst = x;
+    }
+    return src;
+}
+
+/* One walk over sorted records s[0..m) of one group (or of all, for the
+ * Total): equal cents are one block. sums: C, A, SX. */
+static inline void gb_walk(const gbrec *s, size_t m, long double *sums)
+{
+    long double C = sums[0], A = sums[1], SX = sums[2];
+    for (size_t i = 0; i < m;) {
+        uint64_t key = s[i].k >> 8;
+        long double Sg = 0;
+        size_t j = i;
+        for (; j < m && (s[j].k >> 8) == key; j++) Sg += s[j].w;
+        double v = (double)((int64_t)key - GB_OFF) / 100.0;
+        A += (long double)v * Sg * (2.0L * C + Sg);
+        SX += (long double)v * Sg;
+        C += Sg;
+        i = j;
+    }
+    sums[0] = C; sums[1] = A; sums[2] = SX;
+}
+
+typedef struct {
+    gbrec *R;
+    const size_t *boff;    /* bucket b: R[boff[b] .. boff[b + 1]) */
+    size_t b0, b1, G0;
+    int total;             /* also the Total's sums (sums[3 G0 ..]) */
+    gbrec *tmp;            /* scratch for the part's largest bucket */
+    long double *sums;     /* per group C, A, SX; then the Total's */
+} gbpart;
+
+static void *gb_part(void *arg)
+{
+    gbpart *p = arg;
+    size_t G0 = p->G0, gc[256];
+    for (size_t b = p->b0; b < p->b1; b++) {
+        size_t m = p->boff[b + 1] - p->boff[b];
+        if (!m) continue;
+        gbrec *s = gb_sort(p->R + p->boff[b], p->tmp, m);
+        if (p->total) gb_walk(s, m, p->sums + 3 * G0);
+        if (G0 == 1) { gb_walk(s, m, p->sums); continue; }
+        /* split by group, keeping the order (into the buffer s is not in) */
+        gbrec *d = s == p->tmp ? p->R + p->boff[b] : p->tmp;
+        memset(gc, 0, G0 * sizeof *gc);
+        for (size_t i = 0; i < m; i++) gc[s[i].k & 0xff]++;
+        size_t sum = 0;
+        for (size_t g = 0; g < G0; g++) { size_t q = gc[g]; gc[g] = sum; sum += q; }
+        for (size_t i = 0; i < m; i++) d[gc[s[i].k & 0xff]++] = s[i];
+        size_t start = 0;
+        for (size_t g = 0; g < G0; g++) { /* gc[g] is now the end of group g's run */
+            if (gc[g] > start) gb_walk(d + start, gc[g] - start, p->sums + 3 * g);
+            start = gc[g];
+        }
+    }
+    return NULL;
+}
+
+/* Run f on a[0] here and on a[1] on a thread when two are wanted (here too
+ * when the thread cannot be made: the same result). */
+static void gb_run2(void *(*f)(void *), void *a0, void *a1, int two)
+{
+    pthread_t th;
+    int spawned = two && pthread_create(&th, NULL, f, a1) == 0;
+    f(a0);
+    if (spawned) pthread_join(th, NULL);
+    else f(a1);
+}
+
+/* *done = 0 when the bucket Gini does not apply (an income that is not
+ * whole cents): the caller goes on with the other paths. */
+static int gini_buckets(const mctx *c, double *S, int *done)
+{
+    size_t n = c->ngel, G0 = c->pats[0].G, ns = c->nst, NB = GINI_NB;
+    int total = c->npat == 2, two = c->o->nthreads != 1;
+    *done = 0;
+    size_t *cnt = calloc(3 * NB + 1, sizeof *cnt);
+    gbrec *R = NULL, *tmp = NULL;
+    long double *sums = calloc(2 * 3 * (G0 + 1), sizeof *sums);
+    int rc = 0;
+    if (!cnt || !sums) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+    size_t *c0 = cnt, *c1 = cnt + NB, *boff = cnt + 2 * NB;
+    gbpass ps[2] = {{c, 0, n / 2, c0, NULL, 0}, {c, n / 2, n, c1, NULL, 0}};
+    gb_run2(gb_count, &ps[0], &ps[1], two && n >= ((size_t)1 << 16));
+    if (!ps[0].ok || !ps[1].ok) goto out; /* not whole cents */
+    R = am_big_alloc((n ? n : 1) * sizeof *R);
+    if (!R) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+    /* each bucket: the first half's rows, then the second half's */
+    size_t sum = 0, maxb[2] = {0, 0}, cut = NB;
+    for (size_t b = 0; b < NB; b++) {
+        size_t m = c0[b] + c1[b];
+        boff[b] = sum;
+        c0[b] = sum;
+        c1[b] = sum + (c1[b] ? m - c1[b] : m);
+        if (cut == NB && sum + m > n / 2) cut = b + 1; /* the lower part ends with the bucket holding the middle row */
+        sum += m;
+        if (m > maxb[cut != NB && b >= cut]) maxb[cut != NB && b >= cut] = m;
+    }
+    boff[NB] = sum;
+    ps[0].R = ps[1].R = R;
+    gb_run2(gb_scatter, &ps[0], &ps[1], two && n >= ((size_t)1 << 16));
+    size_t m0 = maxb[0] ? maxb[0] : 1, m1 = maxb[1] ? maxb[1] : 1;
+    tmp = am_big_alloc((m0 + m1) * sizeof *tmp);
+    if (!tmp) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+    gbpart pt[2] = {{R, boff, 0, cut, G0, total, tmp, sums},
+                    {R, boff, cut, NB, G0, total, tmp + m0, sums + 3 * (G0 + 1)}};
+    gb_run2(gb_part, &pt[0], &pt[1], two && n >= ((size_t)1 << 16));
+    for (size_t g = 0; g <= G0; g++) {
+        if (g == G0 && !total) break;
+        const long double *a = sums + 3 * g, *b = sums + 3 * (G0 + 1) + 3 * g;
+        long double C = a[0] + b[0], A = a[1] + b[1] + 2.0L * a[0] * b[2], SX = a[2] + b[2];
+        size_t gi = g < G0 ? g : c->goff[1];
+        S[gi * ns + S_GINI] = (double)(A / (C * SX) - 1.0L);
+    }
+    *done = 1;
+out:
+    free(cnt); free(sums); free(R); free(tmp);
+    return rc;
+}
+
 /* The Gini of every group in one sort, when every income is a whole number
  * of cents: fast_prepare noted, for each row that enters, its table row and
  * its group of pattern 0 (every key column, no margin); these become one
@@ -1995,6 +2227,10 @@ static int fast_gini(const mctx *c, double *S)
 {
     size_t n = c->ngel, G = c->Gall, ns = c->nst, np = c->npat, nk = c->nk;
     size_t G0 = c->pats[0].G;
+    if (G0 >= 1 && G0 <= 256 && (np == 1 || (np == 2 && c->pats[1].G == 1))) {
+        int done, rc = gini_buckets(c, S, &done);
+        if (rc || done) return rc;
+    }
     const am_col *I = c->fI, *W = c->fW;
     int ireal = I->type == ARMOEDE_TYPE_REAL;
     uint64_t *el = c->gel;
@@ -2005,10 +2241,8 @@ static int fast_gini(const mctx *c, double *S)
     int cents = 1;
     for (size_t k = 0; k < n; k++) {
         size_t r = (uint32_t)el[k];
-        double x = ireal ? I->v.r[r] : num_at(I, r), s = x * 100.0;
-        if (!(fabs(s) < 1125899906842624.0)) { cents = 0; break; } /* 2^50 */
-        int64_t cc = s >= 0 ? (int64_t)(s + 0.5) : -(int64_t)(0.5 - s);
-        if ((double)cc / 100.0 != x) { cents = 0; break; }
+        int64_t cc;
+        if (!to_cents(ireal ? I->v.r[r] : num_at(I, r), &cc)) { cents = 0; break; }
         tmp[k] = (uint64_t)cc;
         if (cc < cmin) cmin = cc;
         if (cc > cmax) cmax = cc;
