@@ -1615,6 +1615,29 @@ out:
 }
 
 /* Discover the groups and the value range (one pass). */
+/* A new group of pattern pi with mixed-radix key: numbered next, its
+ * weight and persons zero. */
+static int new_group(mctx *c, size_t pi, uint64_t key, size_t *gcap, const char *fn)
+{
+    pattern *P = &c->pats[pi];
+    if (P->G == gcap[pi]) {
+        size_t nc = gcap[pi] ? 2 * gcap[pi] : 16;
+        uint64_t *ng = realloc(c->gkey[pi], nc * sizeof *ng);
+        if (ng) c->gkey[pi] = ng;
+        dd *nw = realloc(c->gw[pi], nc * sizeof *nw);
+        if (nw) c->gw[pi] = nw;
+        double *nn = realloc(c->gn[pi], nc * sizeof *nn);
+        if (nn) c->gn[pi] = nn;
+        if (!ng || !nw || !nn) return am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn);
+        gcap[pi] = nc;
+    }
+    c->gkey[pi][P->G] = key;
+    c->gw[pi][P->G] = (dd){0, 0};
+    c->gn[pi][P->G] = 0;
+    c->direct[pi][key] = (int32_t)P->G++;
+    return 0;
+}
+
 static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, unsigned marg, mnotes *nt)
 {
     const char *fn = "armoede_measures";
@@ -1715,32 +1738,19 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
             dd_add(&c->yhist[y * nb + bk], w);
             dd_add(&c->ytot[y], w);
         }
-        for (size_t pi = 0; pi < c->npat; pi++) {
+        /* pattern 0 here; the others' weights and persons are made from
+         * pattern 0's groups below (their histograms, for arpr2, here) */
+        for (size_t pi = 0; pi < (c->arpr2 ? c->npat : 1); pi++) {
             uint64_t key = 0;
             for (size_t k = 0; k < nk; k++)
                 if (!((c->totmask[pi] >> k) & 1u)) key += (uint64_t)codes[k] * c->mult[pi][k];
-            if (c->direct[pi][key] < 0) {
-                pattern *P = &c->pats[pi];
-                if (P->G == gcap[pi]) {
-                    size_t nc = gcap[pi] ? 2 * gcap[pi] : 16;
-                    uint64_t *ng = realloc(gkeys[pi], nc * sizeof *ng);
-                    if (ng) gkeys[pi] = ng;
-                    dd *nw = realloc(c->gw[pi], nc * sizeof *nw);
-                    if (nw) c->gw[pi] = nw;
-                    double *nn = realloc(c->gn[pi], nc * sizeof *nn);
-                    if (nn) c->gn[pi] = nn;
-                    if (!ng || !nw || !nn) { rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto out; }
-                    gcap[pi] = nc;
-                }
-                gkeys[pi][P->G] = key;
-                c->gw[pi][P->G] = (dd){0, 0};
-                c->gn[pi][P->G] = 0;
-                c->direct[pi][key] = (int32_t)P->G++;
+            if (pi == 0) {
+                if (c->direct[0][key] < 0 && (rc = new_group(c, 0, key, gcap, fn))) goto out;
+                int32_t g = c->direct[0][key];
+                if (c->gel) c->gel[c->ngel++] = (uint64_t)i | ((uint64_t)(uint32_t)g << 32);
+                dd_add(&c->gw[0][g], w);
+                c->gn[0][g] += 1;
             }
-            int32_t g = c->direct[pi][key];
-            if (pi == 0 && c->gel) c->gel[c->ngel++] = (uint64_t)i | ((uint64_t)(uint32_t)g << 32);
-            dd_add(&c->gw[pi][g], w);
-            c->gn[pi][g] += 1;
             if (c->arpr2) {
                 dd_add(&c->khist[pi][key * nb + bk], w);
                 c->kcnt[pi][key * nb + bk]++;
@@ -1748,6 +1758,27 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
         }
     }
     c->n = n;
+    /* the other patterns' groups, weights and persons from pattern 0's
+     * groups, taken in the order they appeared (so numbered as if each row
+     * had been looked at): the same dd sums, added in another order */
+    for (size_t g0 = 0; g0 < c->pats[0].G; g0++) {
+        int32_t cd[17];
+        uint64_t k0 = gkeys[0][g0];
+        for (size_t k = nk; k-- > 0;) {
+            cd[k] = (int32_t)(k0 / c->mult[0][k]);
+            k0 %= c->mult[0][k];
+        }
+        for (size_t pi = 1; pi < c->npat; pi++) {
+            uint64_t key = 0;
+            for (size_t k = 0; k < nk; k++)
+                if (!((c->totmask[pi] >> k) & 1u)) key += (uint64_t)cd[k] * c->mult[pi][k];
+            if (c->direct[pi][key] < 0 && (rc = new_group(c, pi, key, gcap, fn))) goto out;
+            int32_t g = c->direct[pi][key];
+            dd_add(&c->gw[pi][g], c->gw[0][g0].hi);
+            c->gw[pi][g].lo += c->gw[0][g0].lo;
+            c->gn[pi][g] += c->gn[0][g0];
+        }
+    }
     for (size_t pi = 0; pi < c->npat; pi++) {
         pattern *P = &c->pats[pi];
         size_t G = P->G;
