@@ -42,7 +42,8 @@ printf '%-10s %-6s %12s %12s %9s %12s %12s\n' persons task armoede_s laeken_s ra
 for n in $SIZES; do
   d="$data/n$n"
   mkdir -p "$d"
-  [[ -s "$d/inc.bin" ]] || "$data/bench-measures" gen "$n" "$SEED" "$d"
+  # fresh data: written out to disk first, so that the write-back does not run beside the timings
+  [[ -s "$d/inc.bin" ]] || { "$data/bench-measures" gen "$n" "$SEED" "$d" && sync; }
   rr=${BENCH_R_REPEATS:-$([[ $n -lt 5000000 ]] && echo 3 || echo 1)}
   "$data/bench-measures" run "$d" "$REPEATS" > "$d/armoede.out"
   Rscript "$here/laeken_peer.R" "$d" "$rr" > "$d/laeken.out"
