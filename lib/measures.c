@@ -1503,9 +1503,128 @@ static double f_resolve(xwpair *v, size_t m, long double below, long double T, d
 
 typedef struct { int poor; double p; } qtarget;
 
+/* Run f on a0 here and on a1 on a thread when two are wanted (here too, after
+ * a0, when the thread cannot be made: the same result). */
+static void run2(void *(*f)(void *), void *a0, void *a1, int two)
+{
+    pthread_t th;
+    int spawned = two && pthread_create(&th, NULL, f, a1) == 0;
+    f(a0);
+    if (spawned) pthread_join(th, NULL);
+    else f(a1);
+}
+
+/* The passes over the rows go in two halves of the table, [0, N/2) and
+ * [N/2, N), each with its own sums, joined in that order: on two threads
+ * unless nthreads is 1 or the table small, and the same figures either way. */
+static inline int two_halves(const mctx *c) { return c->o->nthreads != 1 && c->N >= ((size_t)1 << 16); }
+
+/* a += b for the dd sums of two halves */
+static inline void dd_join(dd *a, dd b)
+{
+    dd_add(a, b.hi);
+    a->lo += b.lo;
+}
+
+/* One half of f_select's passes. */
+typedef struct {
+    const mctx *c;
+    size_t lo, hi;
+    int by_year;
+    const double *thr;
+    const qtarget *tg;
+    size_t ntg, G, ng, nkind, nb;
+    unsigned mb;
+    dd *hist, *tot;            /* pass A: this half's histogram and totals */
+    const size_t *bstar;       /* pass B: the bucket of each (group, target) */
+    double *nextmin;           /* pass B: this half's candidates and smallest values above */
+    xwpair **cand;
+    size_t *ncand, *capc;
+    int nomem;
+} fhalf;
+
+static inline __attribute__((always_inline)) void fh_groups(const fhalf *h, const int32_t *codes, int32_t *g)
+{
+    if (h->by_year) g[0] = h->c->ycolp ? codes[0] : 0;
+    else f_groups(h->c, codes, g);
+}
+
+static void *f_pass_a(void *arg)
+{
+    fhalf *h = arg;
+    const mctx *c = h->c;
+    const armoede_measures_options *o = c->o;
+    size_t G = h->G, nb = h->nb;
+    int32_t codes[17], g[64];
+    double x, w;
+    for (size_t i = h->lo; i < h->hi; i++) {
+        if (!f_row(c, i, &x, &w, codes)) continue;
+        fh_groups(h, codes, g);
+        size_t b = f_bucket(x, h->mb, nb);
+        for (size_t a = 0; a < h->ng; a++) {
+            size_t gg = (size_t)g[a];
+            dd_add(&h->hist[gg * nb + b], w);
+            dd_add(&h->tot[gg], w);
+            if (h->nkind == 2 && (o->at_or_below ? x <= h->thr[gg] : x < h->thr[gg])) {
+                dd_add(&h->hist[(G + gg) * nb + b], w);
+                dd_add(&h->tot[G + gg], w);
+            }
+        }
+    }
+    return NULL;
+}
+
+static void *f_pass_b(void *arg)
+{
+    fhalf *h = arg;
+    const mctx *c = h->c;
+    const armoede_measures_options *o = c->o;
+    size_t nb = h->nb, ntg = h->ntg;
+    int32_t codes[17], g[64];
+    double x, w;
+    for (size_t i = h->lo; i < h->hi; i++) {
+        if (!f_row(c, i, &x, &w, codes)) continue;
+        fh_groups(h, codes, g);
+        size_t b = f_bucket(x, h->mb, nb);
+        for (size_t a = 0; a < h->ng; a++) {
+            size_t gg = (size_t)g[a];
+            int pr = h->nkind == 2 && (o->at_or_below ? x <= h->thr[gg] : x < h->thr[gg]);
+            for (size_t j = 0; j < ntg; j++) {
+                size_t e = gg * ntg + j;
+                if (h->tg[j].poor && !pr) continue;
+                if (b == h->bstar[e]) {
+                    if (h->ncand[e] == h->capc[e]) {
+                        size_t nc = h->capc[e] ? 2 * h->capc[e] : 64;
+                        xwpair *np = realloc(h->cand[e], nc * sizeof *np);
+                        if (!np) { h->nomem = 1; return NULL; }
+                        h->cand[e] = np;
+                        h->capc[e] = nc;
+                    }
+                    h->cand[e][h->ncand[e]++] = (xwpair){x, w};
+                } else if (b > h->bstar[e] && h->bstar[e] < nb && x < h->nextmin[e])
+                    h->nextmin[e] = x;
+            }
+        }
+    }
+    return NULL;
+}
+
+static void fhalf_free(fhalf *h, size_t ne)
+{
+    if (h->cand)
+        for (size_t e = 0; e < ne; e++) free(h->cand[e]);
+    free(h->cand); free(h->ncand); free(h->capc); free(h->nextmin);
+    free(h->hist); free(h->tot);
+}
+
 /* Quantiles by selection. by_year: groups are the years (G = nyears), else
  * every pattern's groups (G = Gall). A poor-only target counts the rows with
- * x below thr[g] of their group g (< or <= as at_or_below). out[g * ntg + j]. */
+ * x below thr[g] of their group g (< or <= as at_or_below). out[g * ntg + j].
+ * Pass A makes the histogram of the weights over value buckets (or the
+ * caller hands it in, and f_select frees it); the bucket where each rule is
+ * met is found from it; pass B collects the values of that bucket (and the
+ * smallest value above it), and f_resolve finishes exactly on them. Both
+ * passes in two halves (two_halves). */
 static int f_select(const mctx *c, int by_year, const double *thr, const qtarget *tg, size_t ntg,
                     double *out, dd *prehist, dd *pretot)
 {
@@ -1516,54 +1635,48 @@ static int f_select(const mctx *c, int by_year, const double *thr, const qtarget
     for (size_t j = 0; j < ntg; j++) if (tg[j].poor) nkind = 2;
     unsigned mb = (unsigned)f_nb_bits(G, nkind);
     size_t nb = (size_t)64 << mb;
-    dd *hist = prehist ? prehist : calloc(nkind * G * nb, sizeof *hist);
-    dd *tot = pretot ? pretot : calloc(nkind * G, sizeof *tot);
-    size_t ne = G * ntg > 0 ? G * ntg : 1;
+    size_t ne = G * ntg > 0 ? G * ntg : 1, nh = nkind * G * nb;
     size_t *bstar = malloc(ne * sizeof *bstar);
     long double *below = malloc(ne * sizeof *below);
-    double *nextmin = malloc(ne * sizeof *nextmin);
-    xwpair **cand = calloc(ne, sizeof *cand);
-    size_t *ncand = calloc(ne, sizeof *ncand), *capc = calloc(ne, sizeof *capc);
+    fhalf h[2];
+    for (int k = 0; k < 2; k++)
+        h[k] = (fhalf){c, k ? c->N / 2 : 0, k ? c->N : c->N / 2, by_year, thr, tg, ntg, G, ng, nkind, nb, mb,
+                       NULL, NULL, bstar, NULL, NULL, NULL, NULL, 0};
+    h[0].hist = prehist;
+    h[0].tot = pretot;
     int rc = 0;
-    if (!hist || !tot || !bstar || !below || !nextmin || !cand || !ncand || !capc) {
-        rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
-        goto out;
-    }
-    int32_t codes[17], g[64];
-    double x, w;
-#define F_BUCKET(x) f_bucket(x, mb, nb)
-#define F_GROUPS()                                                                                  \
-    do {                                                                                            \
-        if (by_year) g[0] = c->ycolp ? codes[0] : 0;                                                 \
-        else f_groups(c, codes, g);                                                                 \
-    } while (0)
-    /* pass A (done by the caller when it hands in the histogram) */
-    for (size_t i = 0; i < c->N && !prehist; i++) {
-        if (!f_row(c, i, &x, &w, codes)) continue;
-        F_GROUPS();
-        size_t b = F_BUCKET(x);
-        for (size_t a = 0; a < ng; a++) {
-            size_t gg = (size_t)g[a];
-            dd_add(&hist[gg * nb + b], w);
-            dd_add(&tot[gg], w);
-            if (nkind == 2 && (o->at_or_below ? x <= thr[gg] : x < thr[gg])) {
-                dd_add(&hist[(G + gg) * nb + b], w);
-                dd_add(&tot[G + gg], w);
-            }
+    if (!bstar || !below) goto nomem;
+    for (int k = 0; k < 2; k++) {
+        if (!prehist) {
+            h[k].hist = calloc(nh, sizeof *h[k].hist);
+            h[k].tot = calloc(nkind * G, sizeof *h[k].tot);
+            if (!h[k].hist || !h[k].tot) goto nomem;
         }
+        h[k].nextmin = malloc(ne * sizeof *h[k].nextmin);
+        h[k].cand = calloc(ne, sizeof *h[k].cand);
+        h[k].ncand = calloc(ne, sizeof *h[k].ncand);
+        h[k].capc = calloc(ne, sizeof *h[k].capc);
+        if (!h[k].nextmin || !h[k].cand || !h[k].ncand || !h[k].capc) goto nomem;
+        for (size_t e = 0; e < ne; e++) h[k].nextmin[e] = INFINITY;
     }
+    /* pass A (done by the caller when it hands in the histogram) */
+    if (!prehist) {
+        run2(f_pass_a, &h[0], &h[1], two_halves(c));
+        for (size_t q = 0; q < nh; q++) dd_join(&h[0].hist[q], h[1].hist[q]);
+        for (size_t q = 0; q < nkind * G; q++) dd_join(&h[0].tot[q], h[1].tot[q]);
+    }
+    const dd *hist = h[0].hist, *tot = h[0].tot;
     /* the bucket where each rule is met */
     for (size_t gg = 0; gg < G; gg++)
         for (size_t j = 0; j < ntg; j++) {
             size_t kk = (size_t)tg[j].poor;
-            const dd *h = hist + (kk * G + gg) * nb;
+            const dd *hb_ = hist + (kk * G + gg) * nb;
             long double T = dd_val(tot[kk * G + gg]), cum = 0;
             size_t e = gg * ntg + j, lastb = nb;
             bstar[e] = nb; /* none */
-            nextmin[e] = INFINITY;
             if (!(T > 0)) continue;
             for (size_t b = 0; b < nb; b++) {
-                long double hb = dd_val(h[b]);
+                long double hb = dd_val(hb_[b]);
                 if (!(hb > 0)) continue;
                 double share = (double)(cum + hb) / (double)T;
                 int take = rule == AM_Q_LAEKEN ? (tg[j].p < 1.0 && share > tg[j].p) : share >= tg[j].p;
@@ -1571,46 +1684,38 @@ static int f_select(const mctx *c, int by_year, const double *thr, const qtarget
                 if (take) { bstar[e] = b; below[e] = cum; break; }
                 cum += hb;
             }
-            if (bstar[e] == nb) { bstar[e] = lastb; below[e] = cum - dd_val(h[lastb]); }
+            if (bstar[e] == nb) { bstar[e] = lastb; below[e] = cum - dd_val(hb_[lastb]); }
         }
-    /* pass B */
-    for (size_t i = 0; i < c->N; i++) {
-        if (!f_row(c, i, &x, &w, codes)) continue;
-        F_GROUPS();
-        size_t b = F_BUCKET(x);
-        for (size_t a = 0; a < ng; a++) {
-            size_t gg = (size_t)g[a];
-            int pr = nkind == 2 && (o->at_or_below ? x <= thr[gg] : x < thr[gg]);
-            for (size_t j = 0; j < ntg; j++) {
-                size_t e = gg * ntg + j;
-                if (tg[j].poor && !pr) continue;
-                if (b == bstar[e]) {
-                    if (ncand[e] == capc[e]) {
-                        size_t nc = capc[e] ? 2 * capc[e] : 64;
-                        xwpair *np = realloc(cand[e], nc * sizeof *np);
-                        if (!np) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
-                        cand[e] = np;
-                        capc[e] = nc;
-                    }
-                    cand[e][ncand[e]++] = (xwpair){x, w};
-                } else if (b > bstar[e] && bstar[e] < nb && x < nextmin[e])
-                    nextmin[e] = x;
-            }
+    /* pass B; the second half's candidates after the first's: table order */
+    run2(f_pass_b, &h[0], &h[1], two_halves(c));
+    if (h[0].nomem || h[1].nomem) goto nomem;
+    for (size_t e = 0; e < G * ntg; e++) {
+        if (h[1].nextmin[e] < h[0].nextmin[e]) h[0].nextmin[e] = h[1].nextmin[e];
+        size_t m0 = h[0].ncand[e], m1 = h[1].ncand[e];
+        if (!m1) continue;
+        if (m0 + m1 > h[0].capc[e]) {
+            xwpair *np = realloc(h[0].cand[e], (m0 + m1) * sizeof *np);
+            if (!np) goto nomem;
+            h[0].cand[e] = np;
+            h[0].capc[e] = m0 + m1;
         }
+        memcpy(h[0].cand[e] + m0, h[1].cand[e], m1 * sizeof(xwpair));
+        h[0].ncand[e] = m0 + m1;
     }
-#undef F_BUCKET
-#undef F_GROUPS
     /* resolve */
     for (size_t gg = 0; gg < G; gg++)
         for (size_t j = 0; j < ntg; j++) {
             size_t e = gg * ntg + j, kk = (size_t)tg[j].poor;
-            out[e] = f_resolve(cand[e], ncand[e], below[e], dd_val(tot[kk * G + gg]), tg[j].p, rule, nextmin[e]);
+            out[e] = f_resolve(h[0].cand[e], h[0].ncand[e], below[e], dd_val(tot[kk * G + gg]), tg[j].p, rule,
+                               h[0].nextmin[e]);
         }
+    goto out;
+nomem:
+    rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
 out:
-    if (cand)
-        for (size_t e = 0; e < G * ntg; e++) free(cand[e]);
-    free(cand); free(ncand); free(capc);
-    free(hist); free(tot); free(bstar); free(below); free(nextmin);
+    fhalf_free(&h[0], G * ntg);
+    fhalf_free(&h[1], G * ntg);
+    free(bstar); free(below);
     return rc;
 }
 
@@ -2181,17 +2286,6 @@ static void *gb_part(void *arg)
     return NULL;
 }
 
-/* Run f on a[0] here and on a[1] on a thread when two are wanted (here too
- * when the thread cannot be made: the same result). */
-static void gb_run2(void *(*f)(void *), void *a0, void *a1, int two)
-{
-    pthread_t th;
-    int spawned = two && pthread_create(&th, NULL, f, a1) == 0;
-    f(a0);
-    if (spawned) pthread_join(th, NULL);
-    else f(a1);
-}
-
 /* *done = 0 when the bucket Gini does not apply (an income that is not
  * whole cents): the caller goes on with the other paths. */
 static int gini_buckets(const mctx *c, double *S, int *done)
@@ -2206,7 +2300,7 @@ static int gini_buckets(const mctx *c, double *S, int *done)
     if (!cnt || !sums) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
     size_t *c0 = cnt, *c1 = cnt + NB, *boff = cnt + 2 * NB;
     gbpass ps[2] = {{c, 0, n / 2, c0, NULL, 0}, {c, n / 2, n, c1, NULL, 0}};
-    gb_run2(gb_count, &ps[0], &ps[1], two && n >= ((size_t)1 << 16));
+    run2(gb_count, &ps[0], &ps[1], two && n >= ((size_t)1 << 16));
     if (!ps[0].ok || !ps[1].ok) goto out; /* not whole cents */
     R = am_big_alloc((n ? n : 1) * sizeof *R);
     if (!R) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
@@ -2223,13 +2317,13 @@ static int gini_buckets(const mctx *c, double *S, int *done)
     }
     boff[NB] = sum;
     ps[0].R = ps[1].R = R;
-    gb_run2(gb_scatter, &ps[0], &ps[1], two && n >= ((size_t)1 << 16));
+    run2(gb_scatter, &ps[0], &ps[1], two && n >= ((size_t)1 << 16));
     size_t m0 = maxb[0] ? maxb[0] : 1, m1 = maxb[1] ? maxb[1] : 1;
     tmp = am_big_alloc((m0 + m1) * sizeof *tmp);
     if (!tmp) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
     gbpart pt[2] = {{R, boff, 0, cut, G0, total, tmp, sums},
                     {R, boff, cut, NB, G0, total, tmp + m0, sums + 3 * (G0 + 1)}};
-    gb_run2(gb_part, &pt[0], &pt[1], two && n >= ((size_t)1 << 16));
+    run2(gb_part, &pt[0], &pt[1], two && n >= ((size_t)1 << 16));
     for (size_t g = 0; g <= G0; g++) {
         if (g == G0 && !total) break;
         const long double *a = sums + 3 * g, *b = sums + 3 * (G0 + 1) + 3 * g;
@@ -2507,6 +2601,59 @@ out:
 }
 
 /* The statistics of every group (layout as compute()). */
+/* One half of fast_compute's sums: weight, persons, poor, quintile shares,
+ * FGT of each group; acc (dd, 5 + nalpha per group) and cnt (persons,
+ * poor, FGT persons, FGT poor per group) start at zero. */
+typedef struct {
+    const mctx *c;
+    size_t lo, hi;
+    const double *S, *T; /* the quintiles (S_Q20, S_Q80) and thresholds of each group */
+    size_t ns;
+    dd *acc;
+    double *cnt;
+} shalf;
+
+static void *sums_half(void *arg)
+{
+    shalf *h = arg;
+    const mctx *c = h->c;
+    const armoede_measures_options *o = c->o;
+    unsigned m = c->measures;
+    size_t na = c->nalpha, ns = h->ns;
+    int fgt = (m & ARMOEDE_MEASURE_FGT) != 0, qsr = (m & ARMOEDE_MEASURE_QSR) != 0;
+    int32_t codes[17], gr[64];
+    double x, w;
+    for (size_t i = h->lo; i < h->hi; i++) {
+        if (!f_row(c, i, &x, &w, codes)) continue;
+        f_groups(c, codes, gr);
+        for (size_t p = 0; p < c->npat; p++) {
+            size_t g = (size_t)gr[p];
+            const double *s = h->S + g * ns;
+            double *n = h->cnt + 4 * g;
+            dd *a = h->acc + g * (5 + na);
+            dd_add(&a[0], w);
+            n[0] += 1;
+            double t = h->T[g];
+            if (o->at_or_below ? x <= t : x < t) { dd_add(&a[1], w); n[1] += 1; }
+            if (qsr) {
+                if (x <= s[S_Q20]) dd_add(&a[2], w * x);
+                if (x > s[S_Q80]) dd_add(&a[3], w * x);
+            }
+            if (fgt) {
+                double z = o->fgt_line == ARMOEDE_LINE_FIXED ? o->fgt_value : t;
+                n[2] += 1;
+                dd_add(&a[4], w);
+                if (o->at_or_below ? x <= z : x < z) {
+                    double gap = (z - x) / z;
+                    n[3] += 1;
+                    for (size_t k = 0; k < na; k++) dd_add(&a[5 + k], w * (c->alpha[k] == 0 ? 1.0 : pow(gap, c->alpha[k])));
+                }
+            }
+        }
+    }
+    return NULL;
+}
+
 static int fast_compute(mctx *c, double **st)
 {
     const armoede_measures_options *o = c->o;
@@ -2520,8 +2667,9 @@ static int fast_compute(mctx *c, double **st)
     double *S = calloc((G ? G : 1) * ns, sizeof *S);
     size_t na = c->nalpha;
     dd *acc = calloc((G ? G : 1) * (5 + na), sizeof *acc);
+    double *cnt = calloc((G ? G : 1) * 4, sizeof *cnt);
     int rc = 0;
-    if (!tyear || !T || !q || !S || !acc) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+    if (!tyear || !T || !q || !S || !acc || !cnt) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
     for (size_t g = 0; g < G; g++) {
         double *s = S + g * ns;
         s[S_MED] = s[S_T] = s[S_MPOOR] = s[S_Q20] = s[S_Q80] = s[S_GINI] = NAN;
@@ -2556,9 +2704,6 @@ static int fast_compute(mctx *c, double **st)
         }
     }
     /* the sums: weight, persons, poor, quintile shares, FGT */
-    int32_t codes[17], gr[64];
-    double x, w;
-    int fgt = (m & ARMOEDE_MEASURE_FGT) != 0, qsr = (m & ARMOEDE_MEASURE_QSR) != 0;
     /* no measure that needs more than each group's weight and persons (which
      * fast_prepare added up, in the same order): no pass */
     int rows = (m & (ARMOEDE_MEASURE_ARPR | ARMOEDE_MEASURE_RMPG | ARMOEDE_MEASURE_QSR | ARMOEDE_MEASURE_FGT)) != 0;
@@ -2569,32 +2714,29 @@ static int fast_compute(mctx *c, double **st)
                 acc[gg * (5 + na)] = c->gw[p][g];
                 S[gg * ns + S_N] = c->gn[p][g];
             }
-    for (size_t i = 0; rows && i < c->N; i++) {
-        if (!f_row(c, i, &x, &w, codes)) continue;
-        f_groups(c, codes, gr);
-        for (size_t p = 0; p < c->npat; p++) {
-            size_t g = (size_t)gr[p];
-            double *s = S + g * ns;
-            dd *a = acc + g * (5 + na);
-            dd_add(&a[0], w);
-            s[S_N] += 1;
-            double t = T[g];
-            if (o->at_or_below ? x <= t : x < t) { dd_add(&a[1], w); s[S_PN] += 1; }
-            if (qsr) {
-                if (x <= s[S_Q20]) dd_add(&a[2], w * x);
-                if (x > s[S_Q80]) dd_add(&a[3], w * x);
-            }
-            if (fgt) {
-                double z = o->fgt_line == ARMOEDE_LINE_FIXED ? o->fgt_value : t;
-                s[S_FN] += 1;
-                dd_add(&a[4], w);
-                if (o->at_or_below ? x <= z : x < z) {
-                    double gap = (z - x) / z;
-                    s[S_FPN] += 1;
-                    for (size_t k = 0; k < na; k++) dd_add(&a[5 + k], w * (c->alpha[k] == 0 ? 1.0 : pow(gap, c->alpha[k])));
-                }
+    if (rows) {
+        shalf h[2];
+        for (int k = 0; k < 2; k++) {
+            h[k] = (shalf){c, k ? c->N / 2 : 0, k ? c->N : c->N / 2, S, T, ns, k ? NULL : acc,
+                           k ? NULL : cnt};
+            if (k && (!(h[k].acc = calloc((G ? G : 1) * (5 + na), sizeof *acc)) ||
+                      !(h[k].cnt = calloc((G ? G : 1) * 4, sizeof *cnt)))) {
+                free(h[k].acc);
+                rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+                goto out;
             }
         }
+        run2(sums_half, &h[0], &h[1], two_halves(c));
+        for (size_t k = 0; k < G * (5 + na); k++) dd_join(&acc[k], h[1].acc[k]);
+        for (size_t g = 0; g < G; g++) {
+            double *s = S + g * ns, *n0 = cnt + 4 * g, *n1 = h[1].cnt + 4 * g;
+            s[S_N] = n0[0] + n1[0];
+            s[S_PN] = n0[1] + n1[1];
+            s[S_FN] = n0[2] + n1[2];
+            s[S_FPN] = n0[3] + n1[3];
+        }
+        free(h[1].acc);
+        free(h[1].cnt);
     }
     for (size_t g = 0; g < G; g++) {
         double *s = S + g * ns;
@@ -2610,7 +2752,7 @@ static int fast_compute(mctx *c, double **st)
     for (size_t p = 0; p < c->npat; p++)
         memcpy(st[p], S + c->goff[p] * ns, c->pats[p].G * ns * sizeof *S);
 out:
-    free(tyear); free(T); free(q); free(S); free(acc);
+    free(tyear); free(T); free(q); free(S); free(acc); free(cnt);
     return rc;
 }
 

@@ -806,6 +806,67 @@ static void test_paths_agree(void **state)
     free(x); free(w); free(yr); free(g);
 }
 
+/* The streaming passes go in two halves of the table, on two threads from
+ * 65,536 rows: every figure of every measure is the same with one thread
+ * and with two, to the last bit, and agrees with the sorted path; three
+ * years (the thresholds' histogram by year), a grouping with its margin. */
+static void test_halves_threads(void **state)
+{
+    (void)state;
+    srand(123);
+    const size_t n = 150000;
+    double *x = malloc(n * sizeof *x), *w = malloc(n * sizeof *w);
+    int64_t *yr = malloc(n * sizeof *yr);
+    int32_t *g = malloc(n * sizeof *g);
+    assert_true(x && w && yr && g);
+    for (size_t i = 0; i < n; i++) {
+        int k = rand() % 10;
+        x[i] = k == 0 ? 0 : k == 1 ? -(double)(rand() % 500) : k < 4 ? 1000.0 * (1 + rand() % 30)
+                                                              : (double)(rand() % 5000000) / 100.0;
+        w[i] = 0.25 + (double)(rand() % 1000) / 64.0;
+        yr[i] = 2020 + rand() % 3;
+        g[i] = rand() % 5;
+    }
+    armoede_table *t = table_xw(x, w, n);
+    const char *labels[] = {"a", "b", "c", "d", "e"};
+    assert_int_equal(armoede_table_add_int(t, "yr", yr, n, 1), 0);
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_YEAR, "yr"), 0);
+    assert_int_equal(armoede_table_add_cat(t, "g", g, n, labels, 5), 0);
+    unsigned sets[] = {ARMOEDE_MEASURE_ARPT | ARMOEDE_MEASURE_ARPR,
+                       ARMOEDE_MEASURE_DEFAULT | ARMOEDE_MEASURE_MEDIAN | ARMOEDE_MEASURE_FGT};
+    for (size_t q = 0; q < 2; q++)
+        for (int dom = 0; dom < 2; dom++) {
+            armoede_measures_options o = ARMOEDE_MEASURES_OPTIONS_INIT;
+            const char *by[] = {"g"};
+            o.by = by; o.n_by = 1; o.margins = by; o.n_margins = 1;
+            o.measures = sets[q];
+            o.domain_threshold = dom;
+            armoede_result *r1 = NULL, *r2 = NULL, *rs = NULL;
+            o.nthreads = 1;
+            assert_int_equal(armoede_measures(t, &o, &r1), 0);
+            o.nthreads = 2;
+            assert_int_equal(armoede_measures(t, &o, &r2), 0);
+            o.strata = "g";
+            assert_int_equal(armoede_measures(t, &o, &rs), 0);
+            size_t nr = armoede_result_nrows(r1);
+            assert_true(nr >= 18);
+            assert_int_equal(armoede_result_nrows(r2), nr);
+            for (size_t i = 0; i < nr; i++) {
+                assert_string_equal(armoede_result_indicator(r1, i), armoede_result_indicator(r2, i));
+                for (int f = ARMOEDE_FIELD_ESTIMATE; f <= ARMOEDE_FIELD_DEN_N; f++) {
+                    double u = armoede_result_value(r1, i, (armoede_field)f), v = armoede_result_value(r2, i, (armoede_field)f);
+                    assert_true((isnan(u) && isnan(v)) || u == v);
+                }
+            }
+            compare_results(r1, rs);
+            armoede_result_free(r1);
+            armoede_result_free(r2);
+            armoede_result_free(rs);
+        }
+    armoede_table_free(t);
+    free(x); free(w); free(yr); free(g);
+}
+
 /* The streaming Gini cuts the buckets into ranges of about half a million
  * rows: on 1.1 million rows (three ranges at least) it equals the sorted
  * path's Gini, overall and by group. */
@@ -1229,6 +1290,7 @@ int main(void)
         cmocka_unit_test(test_margins),
         cmocka_unit_test(test_bruteforce),
         cmocka_unit_test(test_paths_agree),
+        cmocka_unit_test(test_halves_threads),
         cmocka_unit_test(test_gini_ranges),
         cmocka_unit_test(test_gini_one_sort),
         cmocka_unit_test(test_gini_buckets),
