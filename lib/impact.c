@@ -1,6 +1,7 @@
 /* Impact indicators: minima by threshold, duration cohorts, flows.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
+#include "rowclass.h"
 
 #include <gsl/gsl_cdf.h>
 #include <inttypes.h>
@@ -10,7 +11,7 @@
 #include <string.h>
 
 #define MAX_THRESHOLDS 30
-#define IN_POP (1u << 31)
+#define IN_POP AM_IN_POP
 #define CHUNK ((size_t)1 << 20)
 #define MAX_GROUPS ((size_t)1 << 24)
 #define HOT static inline __attribute__((always_inline))
@@ -22,33 +23,20 @@ void armoede_impact_options_init(armoede_impact_options *opts)
     *opts = d;
 }
 
-/* Why a row is not in the population (reported in the notes). */
-enum skip_reason {
-    SK_NONE = 0,
-    SK_YEAR,       /* year missing */
-    SK_RATIO,      /* income / ratio missing */
-    SK_NORM,       /* norm missing (per-record norm NA, or household type / band NA) */
-    SK_WHOLE_YEAR, /* not whole-year income */
-    SK_STUDENT,
-    SK_INSTITUTIONAL,
-    SK_NEGATIVE,
-    SK_WEIGHT,     /* missing, zero or negative weight */
-    SK_KEY,        /* a breakdown key missing */
-    SK_COUNT_
-};
-static const char *const skip_text[SK_COUNT_] = {
-    "", "year missing", "income (or ratio) missing", "norm missing (no per-record norm, household type or age band)",
-    "no income for the whole year (CBS filter)", "student household (CBS filter)",
-    "institutional household (CBS filter)", "negative income (left out; see negative_income)",
-    "weight missing, zero or negative",
-    "a breakdown key missing (not in any cell; still followed over the years by durations and flows)"};
+/* Why a row is not in the population (reported in the notes): the reasons
+ * of rowclass.h, and a breakdown key missing. */
+enum { SK_KEY = AM_SK_COUNT_, SK_COUNT_ };
+static const char *skip_text(int k)
+{
+    return k == SK_KEY ? "a breakdown key missing (not in any cell; still followed over the years by durations and flows)"
+                       : am_skip_text[k];
+}
 
 /* ------------------------------------------------------------------ */
 typedef struct {
     const armoede_table *t;
     armoede_impact_options o;
     double thr[MAX_THRESHOLDS];
-    int64_t thr_pct_micro[MAX_THRESHOLDS]; /* p x 100 in millionths of a percent */
     size_t np;
     int col[ARMOEDE_ROLE_COUNT_];
     /* breakdowns */
@@ -63,11 +51,7 @@ typedef struct {
     char **labels[16];   /* level labels in sorted order (borrowed for CAT, owned for INT) */
     int own_labels[16];
     size_t ngroups;
-    /* norms cache: (year - y0, type code, band code) -> annual norm, NaN = not yet */
-    int y0, ny;
-    size_t ntype, nband;
-    double *norm_cache;
-    int64_t *thr_cents;  /* [cache index][threshold]: am_cents(p x norm); INT64_MIN = no norm */
+    am_rowclass k;       /* who is in the population, below which thresholds (norm table built once) */
     /* per row */
     uint32_t *cls; /* low bits per threshold | IN_POP */
     int32_t *gid;  /* group id, -1 = skipped */
@@ -89,8 +73,7 @@ static void prep_free(prep *p)
             for (size_t k = 0; k < p->nlev[d]; k++) free(p->labels[d][k]);
         free(p->labels[d]);
     }
-    free(p->norm_cache);
-    free(p->thr_cents);
+    am_rowclass_free(&p->k);
     free(p->cls);
     free(p->gid);
     free(p->first);
@@ -211,7 +194,6 @@ static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_opti
         if (!(thr[j] > 0 && thr[j] <= 100))
             return am_fail(ARMOEDE_EINVAL, "%s: threshold %g is not in (0, 100] (1.10 means 110%%)", fn, thr[j]);
         p->thr[j] = thr[j];
-        p->thr_pct_micro[j] = llround(thr[j] * 1e8);
     }
     if (d.units == 0) {
         /* households and persons, and minors when the table can tell them */
@@ -284,96 +266,17 @@ static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_opti
 }
 
 
-/* Index of row i's (year, household type, age band) in the norm cache, or
- * SIZE_MAX when one of them is missing. */
-HOT size_t norm_index(const prep *p, size_t i)
-{
-    const armoede_table *t = p->t;
-    int64_t y = am_ival(&t->cols[p->col[ARMOEDE_ROLE_YEAR]], i);
-    int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[i];
-    int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[i] : -2;
-    if (y == ARMOEDE_NA_INT || ty < 0 || band == -1) return SIZE_MAX;
-    size_t bi = band < 0 ? 0 : (size_t)band + 1;
-    return ((size_t)(y - p->y0) * p->ntype + (size_t)ty) * p->nband + bi;
-}
-
-HOT int flag1(const armoede_table *t, int col, size_t i)
-{
-    if (col < 0) return 0;
-    int64_t v = am_ival(&t->cols[col], i);
-    return v != ARMOEDE_NA_INT && v != 0;
-}
-HOT int flag0(const armoede_table *t, int col, size_t i)
-{
-    if (col < 0) return 0;
-    return am_ival(&t->cols[col], i) == 0;
-}
-
-
-
 typedef struct {
     size_t skips[SK_COUNT_];
-    size_t wealth_tested, wealth_missing, minor_unknown, conflicts, hh_missing;
-    size_t norm_err_row; /* first row needing a norm the table lacks; SIZE_MAX = none */
+    am_rowclass_stats rs; /* wealth tested and missing, the first row needing a norm the table lacks */
+    size_t minor_unknown, conflicts, hh_missing;
 } chunk_stats;
 
-/* The filters that come before the ratio: SK_NONE when the row passes. */
-HOT int prefilter(const prep *p, size_t i)
-{
-    const armoede_table *t = p->t;
-    const int *col = p->col;
-    if (col[ARMOEDE_ROLE_YEAR] >= 0 && am_ival(&t->cols[col[ARMOEDE_ROLE_YEAR]], i) == ARMOEDE_NA_INT) return SK_YEAR;
-    if (p->o.filter_whole_year && flag0(t, col[ARMOEDE_ROLE_WHOLE_YEAR], i)) return SK_WHOLE_YEAR;
-    if (p->o.filter_student && flag1(t, col[ARMOEDE_ROLE_STUDENT], i)) return SK_STUDENT;
-    if (p->o.filter_institutional && flag1(t, col[ARMOEDE_ROLE_INSTITUTIONAL], i)) return SK_INSTITUTIONAL;
-    return SK_NONE;
-}
-
-/* Classify one row: the bits of the thresholds it is at or below, with
- * IN_POP, or 0 (out of the population, *why says why). Reads only. */
+/* Classify one row (rowclass.h): the bits of the thresholds it is at or
+ * below, with IN_POP, or 0 (out of the population, *why says why). */
 HOT uint32_t classify(const prep *p, size_t i, int *why, chunk_stats *st)
 {
-    const armoede_table *t = p->t;
-    const int *col = p->col;
-    if ((*why = prefilter(p, i)) != SK_NONE) return 0;
-    uint32_t low = 0;
-    if (col[ARMOEDE_ROLE_RATIO_PCT] >= 0) {
-        double r = am_num(&t->cols[col[ARMOEDE_ROLE_RATIO_PCT]], i);
-        if (isnan(r)) { *why = SK_RATIO; return 0; }
-        if (r < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
-        int64_t v = fabs(r) < 1e10 ? llround(r * 1e6) : (r < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
-        for (size_t j = 0; j < p->np; j++) if (v <= p->thr_pct_micro[j]) low |= 1u << j;
-    } else {
-        double inc = am_num(&t->cols[col[ARMOEDE_ROLE_INCOME]], i);
-        if (isnan(inc)) { *why = SK_RATIO; return 0; }
-        if (inc < 0 && p->o.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
-        int64_t ic = am_cents(inc);
-        if (col[ARMOEDE_ROLE_NORM] >= 0) {
-            double norm = am_num(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
-            if (!isfinite(norm) || !(norm > 0)) { *why = SK_NORM; return 0; }
-            for (size_t j = 0; j < p->np; j++) if (ic <= am_cents(p->thr[j] * norm)) low |= 1u << j;
-        } else {
-            size_t idx = norm_index(p, i);
-            if (idx == SIZE_MAX) { *why = SK_NORM; return 0; }
-            const int64_t *tc = &p->thr_cents[idx * p->np];
-            if (tc[0] == INT64_MIN) { /* no norm for this year, type and band: an error */
-                if (i < st->norm_err_row) st->norm_err_row = i;
-                *why = SK_NORM;
-                return 0;
-            }
-            for (size_t j = 0; j < p->np; j++) if (ic <= tc[j]) low |= 1u << j;
-        }
-    }
-    if (p->weighted) {
-        double w = am_num(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
-        if (!(w > 0) || !isfinite(w)) { *why = SK_WEIGHT; return 0; }
-    }
-    if (p->o.wealth_limit > 0) {
-        double w = am_num(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
-        if (isnan(w)) st->wealth_missing++;
-        else if (w > p->o.wealth_limit) { low = 0; st->wealth_tested++; }
-    }
-    return low | IN_POP;
+    return am_rowclass_row(&p->k, i, why, &st->rs);
 }
 
 /* Group id of row i, or -1 when a key is missing. */
@@ -649,9 +552,12 @@ static void run_chunks(int nthreads, size_t nchunks, chunk_fn fn, void *ctx)
 
 static inline size_t nchunks_of(size_t n) { return n ? (n + CHUNK - 1) / CHUNK : 1; }
 
+/* The row classifier (rowclass.h) of p, and its norm table for the years of
+ * the year column. */
 static int setup_norm_cache(prep *p)
 {
     const armoede_table *t = p->t;
+    am_rowclass_bind(&p->k, t, p->col, &p->o, p->weighted, p->np, p->thr);
     if (p->col[ARMOEDE_ROLE_RATIO_PCT] >= 0 || p->col[ARMOEDE_ROLE_NORM] >= 0) return 0;
     const am_col *yc = &t->cols[p->col[ARMOEDE_ROLE_YEAR]];
     if (yc->type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "year column must be integer");
@@ -667,51 +573,7 @@ static int setup_norm_cache(prep *p)
             }
         }
     }
-    p->y0 = (int)lo;
-    p->ny = (int)(hi - lo + 1);
-    p->ntype = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.n;
-    p->nband = 1 + (p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.n : 0);
-    size_t n = (size_t)p->ny * (p->ntype ? p->ntype : 1) * p->nband;
-    /* every combination of year, household type and age band up front; one
-     * that has no norm is only an error if a row in the population needs it
-     * (classify records the first such row) */
-    p->norm_cache = malloc(n * sizeof *p->norm_cache);
-    p->thr_cents = malloc(n * p->np * sizeof *p->thr_cents);
-    if (!p->norm_cache || !p->thr_cents) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    const am_col *tc = &t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]];
-    const am_col *bc = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? &t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]] : NULL;
-    for (int y = 0; y < p->ny; y++)
-        for (size_t ty = 0; ty < p->ntype; ty++)
-            for (size_t bi = 0; bi < p->nband; bi++) {
-                size_t idx = ((size_t)y * p->ntype + ty) * p->nband + bi;
-                double v;
-                int rc = armoede_norms_annual(p->o.norms, p->y0 + y, tc->dict.labels[ty],
-                                              bi ? bc->dict.labels[bi - 1] : "", &v);
-                if (rc == ARMOEDE_ENORM) v = NAN;
-                else if (rc) return rc;
-                p->norm_cache[idx] = v;
-                for (size_t j = 0; j < p->np; j++)
-                    p->thr_cents[idx * p->np + j] = isnan(v) ? INT64_MIN : am_cents(p->thr[j] * v);
-            }
-    armoede_clear_error();
-    return 0;
-}
-
-/* The error for the first row (in row order) whose norm is missing. */
-static int norm_error(const prep *p, size_t row)
-{
-    const armoede_table *t = p->t;
-    int64_t y = am_ival(&t->cols[p->col[ARMOEDE_ROLE_YEAR]], row);
-    int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[row];
-    int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[row] : -2;
-    const char *tl = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.labels[ty];
-    const char *bl = band < 0 ? "" : t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.labels[band];
-    double v;
-    int rc = armoede_norms_annual(p->o.norms, (int)y, tl, bl, &v);
-    if (!rc) return am_fail(ARMOEDE_EINTERNAL, "norm lookup changed between calls");
-    char msg[900], where[512];
-    snprintf(msg, sizeof msg, "%s", armoede_last_error());
-    return am_fail(rc, "%s (first needed at %s)", msg, am_table_where(t, row, where, sizeof where));
+    return am_rowclass_norms(&p->k, (int)lo, (int)hi);
 }
 
 /* Add up the per-chunk statistics; the errors they hold come out here, the
@@ -721,14 +583,14 @@ static int merge_stats(prep *p, const chunk_stats *st, size_t nch)
     size_t minor_unknown = 0, norm_err = SIZE_MAX;
     for (size_t k = 0; k < nch; k++) {
         for (int w = 0; w < SK_COUNT_; w++) p->skips[w] += st[k].skips[w];
-        p->wealth_tested += st[k].wealth_tested;
-        p->wealth_missing += st[k].wealth_missing;
+        p->wealth_tested += st[k].rs.wealth_tested;
+        p->wealth_missing += st[k].rs.wealth_missing;
         p->conflicts += st[k].conflicts;
         p->hh_missing += st[k].hh_missing;
         minor_unknown += st[k].minor_unknown;
-        if (st[k].norm_err_row < norm_err) norm_err = st[k].norm_err_row;
+        if (st[k].rs.norm_err_row < norm_err) norm_err = st[k].rs.norm_err_row;
     }
-    if (norm_err != SIZE_MAX) return norm_error(p, norm_err);
+    if (norm_err != SIZE_MAX) return am_rowclass_norm_error(&p->k, norm_err);
     if (minor_unknown && (p->o.units & ARMOEDE_UNIT_MINORS))
         return am_fail(ARMOEDE_ENOTFOUND, "counting minors needs a minor flag, an age or a birth year (roles 'minor', 'age', 'birth_year' with 'year'); %zu rows in the population have none of them (not mapped, or missing values)", minor_unknown);
     return 0;
@@ -767,14 +629,14 @@ static int prep_rows(prep *p, int need_minor_info)
     const armoede_table *t = p->t;
     size_t n = t->nrows;
     int rc;
-    if (!p->norm_cache && (rc = setup_norm_cache(p))) return rc;
+    if (!p->k.thr_cents && (rc = setup_norm_cache(p))) return rc;
     p->cls = malloc((n ? n : 1) * sizeof *p->cls);
     p->gid = malloc((n ? n : 1) * sizeof *p->gid);
     p->minor = malloc(n ? n : 1);
     size_t nch = nchunks_of(n);
     rows_job j = {p, calloc(nch, sizeof(chunk_stats)), need_minor_info};
     if (!p->cls || !p->gid || !p->minor || !j.st) { free(j.st); return am_fail(ARMOEDE_ENOMEM, "out of memory (%zu rows)", n); }
-    for (size_t k = 0; k < nch; k++) j.st[k].norm_err_row = SIZE_MAX;
+    for (size_t k = 0; k < nch; k++) j.st[k].rs.norm_err_row = SIZE_MAX;
     run_chunks(p->o.nthreads, nch, rows_chunk, &j);
     rc = merge_stats(p, j.st, nch);
     free(j.st);
@@ -785,7 +647,7 @@ static int add_notes(prep *p, armoede_result *r, size_t rows_in)
 {
     int rc = am_result_note(r, "rows read: %zu", rows_in);
     for (int k = 1; k < SK_COUNT_ && !rc; k++)
-        if (p->skips[k]) rc = am_result_note(r, "rows left out: %zu (%s)", p->skips[k], skip_text[k]);
+        if (p->skips[k]) rc = am_result_note(r, "rows left out: %zu (%s)", p->skips[k], skip_text(k));
     if (!rc && p->wealth_tested)
         rc = am_result_note(r, "wealth test: %zu rows above the wealth limit %.2f kept in the population, never counted as low",
                             p->wealth_tested, p->o.wealth_limit);
@@ -1071,7 +933,7 @@ static void fused_chunk(void *ctx, size_t k, size_t tid)
         size_t h = a - 1;
         while (h > 0 && same_household(p, h, h - 1)) h--;
         chunk_stats scratch = {0};
-        scratch.norm_err_row = SIZE_MAX;
+        scratch.rs.norm_err_row = SIZE_MAX;
         int why;
         head_cls = classify(p, h, &why, &scratch);
         head_gid = group_of(p, h);
@@ -1165,7 +1027,7 @@ static int minima_fused(prep *p, armoede_result **out)
         for (size_t k = 0; k < nt && !rc; k++)
             if (!(j.counts[k] = calloc(ncount, sizeof **j.counts))) rc = am_fail(ARMOEDE_ENOMEM, "out of memory");
     }
-    for (size_t k = 0; k < nch && !rc; k++) j.st[k].norm_err_row = SIZE_MAX;
+    for (size_t k = 0; k < nch && !rc; k++) j.st[k].rs.norm_err_row = SIZE_MAX;
     if (!rc) run_chunks((int)nt, nch, fused_chunk, &j);
     if (!rc) rc = merge_stats(p, j.st, nch);
     armoede_result *r = NULL;
@@ -1622,7 +1484,7 @@ static int durations_stream(prep *p, const int *ks, size_t nk, dur_cells **parts
         prev = y;
     }
     int rc = 0;
-    if (!p->norm_cache && (rc = setup_norm_cache(p))) return rc;
+    if (!p->k.thr_cents && (rc = setup_norm_cache(p))) return rc;
     stream_job j;
     memset(&j, 0, sizeof j);
     j.p = p;
@@ -1649,7 +1511,7 @@ static int durations_stream(prep *p, const int *ks, size_t nk, dur_cells **parts
         memset(j.last_low, 0xff, r * np * sizeof *j.last_low);
     }
     for (size_t k = 0; k < j.nt && !rc; k++) {
-        j.st[k].norm_err_row = SIZE_MAX;
+        j.st[k].rs.norm_err_row = SIZE_MAX;
         rc = dur_cells_alloc(&j.parts[k], nk, p->ngroups, j.nu, np);
     }
     if (!rc) run_chunks((int)j.nt, j.nt, stream_thread, &j); /* one "chunk" per id range */

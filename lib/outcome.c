@@ -3,6 +3,7 @@
  * (OUTCOME 4). Definitions: include/armoede_outcome.h, docs/outcome.md.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "internal.h"
+#include "rowclass.h"
 #include "quantile.h"
 
 #include <gsl/gsl_cdf.h>
@@ -13,10 +14,10 @@
 #include <string.h>
 
 #define MAXD 18            /* breakdown dims incl. derived ones */
-#define MAXTHR 32
+#define MAXTHR AM_ROWCLASS_MAXTHR /* one bit each below IN_POP */
 #define MAXSCHEMES 64
 #define MAXCELLS ((size_t)1 << 24)
-#define IN_POP (1u << 31)
+#define IN_POP AM_IN_POP
 
 void armoede_registration_columns_init(armoede_registration_columns *cols)
 {
@@ -434,12 +435,6 @@ static void share_fields(const acc *a, int weighted, double z, double *f)
 /* ================================================================== */
 /* Take-up and non-take-up                                              */
 /* ================================================================== */
-enum { SK_NONE = 0, SK_YEAR, SK_RATIO, SK_NORM, SK_WHOLE_YEAR, SK_STUDENT, SK_INST, SK_NEGATIVE, SK_WEIGHT, SK_COUNT_ };
-static const char *const sk_text[SK_COUNT_] = {
-    "", "year missing", "income (or ratio) missing", "norm missing (no per-record norm, household type or age band)",
-    "no income for the whole year (CBS filter)", "student household (CBS filter)",
-    "institutional household (CBS filter)", "negative income (left out; see negative_income)",
-    "weight missing, zero or negative"};
 
 enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 typedef struct {
@@ -459,7 +454,6 @@ typedef struct {
     size_t nrows;
     /* thresholds (distinct) and runs */
     double thr[MAXTHR];
-    int64_t thr_micro[MAXTHR];
     size_t nthr;
     int run_thr[MAXTHR]; /* run slot -> threshold index */
     size_t nruns;
@@ -473,10 +467,7 @@ typedef struct {
     double r_p[MAXTHR];
     int r_thr[MAXTHR], r_run[MAXTHR], r_years[MAXTHR];
     int holder, child; /* scheme indices or -1 */
-    /* norms cache */
-    int y0, ny;
-    size_t ntype, nband;
-    double *norm;
+    am_rowclass k;      /* who is in the population, below which thresholds (rowclass.h) */
     /* per row */
     uint32_t *cls;
     uint8_t *run;       /* nrows x nruns */
@@ -492,13 +483,14 @@ typedef struct {
     idmap follow;       /* (pid or hid in a household file, year) -> row */
     idmap hhm;          /* (hid, year) -> household */
     int32_t ymin, ymax;
-    size_t skips[SK_COUNT_];
+    size_t skips[AM_SK_COUNT_];
     size_t wealth_tested;
 } tu;
 
 static void tu_free(tu *p)
 {
-    free(p->norm); free(p->cls); free(p->run); free(p->minor); free(p->agemask); free(p->condmask);
+    am_rowclass_free(&p->k);
+    free(p->cls); free(p->run); free(p->minor); free(p->agemask); free(p->condmask);
     free(p->rowused); free(p->hh); free(p->year); free(p->mem_start); free(p->mem); free(p->hh_used);
     free(p->hh_minor);
     idmap_free(&p->follow);
@@ -511,7 +503,6 @@ static int add_thr(tu *p, double x, const char *fn)
     for (size_t k = 0; k < p->nthr; k++) if (p->thr[k] == x) return (int)k;
     if (p->nthr >= MAXTHR) return am_fail(ARMOEDE_EINVAL, "%s: more than %d distinct thresholds", fn, MAXTHR);
     p->thr[p->nthr] = x;
-    p->thr_micro[p->nthr] = llround(x * 1e8);
     return (int)p->nthr++;
 }
 static int add_run(tu *p, int thr)
@@ -586,102 +577,14 @@ static int clause_ok(const tu *p, const clause *c, size_t i)
     }
 }
 
+/* The row classifier (rowclass.h) and its norm table for the data's years. */
 static int setup_norms(tu *p)
 {
-    const armoede_table *t = p->t;
+    am_rowclass_bind(&p->k, p->t, p->col, &p->po, p->weighted, p->nthr, p->thr);
     if (p->col[ARMOEDE_ROLE_RATIO_PCT] >= 0 || p->col[ARMOEDE_ROLE_NORM] >= 0) return 0;
-    const am_col *tc = &t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]];
-    if (tc->type != ARMOEDE_TYPE_CAT) return am_fail(ARMOEDE_ETYPE, "household type column '%s' must be categorical", tc->name);
-    const am_col *bc = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? &t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]] : NULL;
-    if (bc && bc->type != ARMOEDE_TYPE_CAT) return am_fail(ARMOEDE_ETYPE, "age band column '%s' must be categorical", bc->name);
-    p->y0 = p->ymin;
-    p->ny = p->ymax >= p->ymin ? p->ymax - p->ymin + 1 : 0;
-    if (p->ny > 1000) return am_fail(ARMOEDE_EDATA, "years %d to %d: not a plausible range of years", (int)p->ymin, (int)p->ymax);
-    p->ntype = tc->dict.n;
-    p->nband = 1 + (bc ? bc->dict.n : 0);
-    size_t n = (size_t)p->ny * p->ntype * p->nband;
-    p->norm = malloc((n ? n : 1) * sizeof *p->norm);
-    if (!p->norm) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    for (int y = 0; y < p->ny; y++)
-        for (size_t ty = 0; ty < p->ntype; ty++)
-            for (size_t bi = 0; bi < p->nband; bi++) {
-                double v;
-                int rc = armoede_norms_annual(p->po.norms, p->y0 + y, tc->dict.labels[ty], bi ? bc->dict.labels[bi - 1] : "", &v);
-                if (rc == ARMOEDE_ENORM) v = NAN;
-                else if (rc) return rc;
-                p->norm[((size_t)y * p->ntype + ty) * p->nband + bi] = v;
-            }
-    armoede_clear_error();
-    return 0;
-}
-
-/* Classify row i: low bits | IN_POP, or 0 with *why. *norm_err set to 1
- * when the row needs a norm the table lacks. */
-static uint32_t classify(tu *p, size_t i, int *why, int *norm_err)
-{
-    const armoede_table *t = p->t;
-    const int *col = p->col;
-    *why = SK_NONE;
-    if (p->year[i] == INT32_MIN) { *why = SK_YEAR; return 0; }
-    if (p->po.filter_whole_year && col[ARMOEDE_ROLE_WHOLE_YEAR] >= 0 && am_ival(&t->cols[col[ARMOEDE_ROLE_WHOLE_YEAR]], i) == 0) { *why = SK_WHOLE_YEAR; return 0; }
-    if (p->po.filter_student && col[ARMOEDE_ROLE_STUDENT] >= 0) {
-        int64_t v = am_ival(&t->cols[col[ARMOEDE_ROLE_STUDENT]], i);
-        if (v != ARMOEDE_NA_INT && v != 0) { *why = SK_STUDENT; return 0; }
-    }
-    if (p->po.filter_institutional && col[ARMOEDE_ROLE_INSTITUTIONAL] >= 0) {
-        int64_t v = am_ival(&t->cols[col[ARMOEDE_ROLE_INSTITUTIONAL]], i);
-        if (v != ARMOEDE_NA_INT && v != 0) { *why = SK_INST; return 0; }
-    }
-    uint32_t low = 0;
-    if (col[ARMOEDE_ROLE_RATIO_PCT] >= 0) {
-        double r = am_num(&t->cols[col[ARMOEDE_ROLE_RATIO_PCT]], i);
-        if (isnan(r)) { *why = SK_RATIO; return 0; }
-        if (r < 0 && p->po.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
-        int64_t v = fabs(r) < 1e10 ? llround(r * 1e6) : (r < 0 ? INT64_MIN / 2 : INT64_MAX / 2);
-        for (size_t j = 0; j < p->nthr; j++) if (v <= p->thr_micro[j]) low |= 1u << j;
-    } else {
-        double inc = am_num(&t->cols[col[ARMOEDE_ROLE_INCOME]], i);
-        if (isnan(inc)) { *why = SK_RATIO; return 0; }
-        if (inc < 0 && p->po.negative_income == ARMOEDE_NEGATIVE_EXCLUDE) { *why = SK_NEGATIVE; return 0; }
-        int64_t ic = am_cents(inc);
-        double norm;
-        if (col[ARMOEDE_ROLE_NORM] >= 0) {
-            norm = am_num(&t->cols[col[ARMOEDE_ROLE_NORM]], i);
-            if (!isfinite(norm) || !(norm > 0)) { *why = SK_NORM; return 0; }
-        } else {
-            int32_t ty = t->cols[col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[i];
-            int32_t band = col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[col[ARMOEDE_ROLE_AGE_BAND]].v.c[i] : -2;
-            if (ty < 0 || band == -1) { *why = SK_NORM; return 0; }
-            size_t bi = band < 0 ? 0 : (size_t)band + 1;
-            norm = p->norm[((size_t)(p->year[i] - p->y0) * p->ntype + (size_t)ty) * p->nband + bi];
-            if (isnan(norm)) { *norm_err = 1; *why = SK_NORM; return 0; }
-        }
-        for (size_t j = 0; j < p->nthr; j++) if (ic <= am_cents(p->thr[j] * norm)) low |= 1u << j;
-    }
-    if (p->weighted) {
-        double w = am_num(&t->cols[col[ARMOEDE_ROLE_WEIGHT]], i);
-        if (!(w > 0) || !isfinite(w)) { *why = SK_WEIGHT; return 0; }
-    }
-    if (p->po.wealth_limit > 0) {
-        double w = am_num(&t->cols[col[ARMOEDE_ROLE_WEALTH]], i);
-        if (!isnan(w) && w > p->po.wealth_limit) { low = 0; p->wealth_tested++; }
-    }
-    return low | IN_POP;
-}
-
-static int norm_error(const tu *p, size_t row)
-{
-    const armoede_table *t = p->t;
-    int32_t ty = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].v.c[row];
-    int32_t band = p->col[ARMOEDE_ROLE_AGE_BAND] >= 0 ? t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].v.c[row] : -2;
-    const char *tl = t->cols[p->col[ARMOEDE_ROLE_HOUSEHOLD_TYPE]].dict.labels[ty];
-    const char *bl = band < 0 ? "" : t->cols[p->col[ARMOEDE_ROLE_AGE_BAND]].dict.labels[band];
-    double v;
-    int rc = armoede_norms_annual(p->po.norms, (int)p->year[row], tl, bl, &v);
-    if (!rc) return am_fail(ARMOEDE_EINTERNAL, "norm lookup changed between calls");
-    char msg[900], where[512];
-    snprintf(msg, sizeof msg, "%s", armoede_last_error());
-    return am_fail(rc, "%s (first needed at %s)", msg, am_table_where(t, row, where, sizeof where));
+    if (p->ymax >= p->ymin && p->ymax - p->ymin + 1 > 1000)
+        return am_fail(ARMOEDE_EDATA, "years %d to %d: not a plausible range of years", (int)p->ymin, (int)p->ymax);
+    return am_rowclass_norms(&p->k, p->ymin, p->ymax);
 }
 
 static int row_age(const tu *p, size_t i)
@@ -1326,11 +1229,10 @@ int armoede_take_up(const armoede_table *t, const armoede_table *reg, const armo
     }
     if (p->ymin > p->ymax) p->ymin = p->ymax = 2000;
     if ((rc = setup_norms(p))) goto done;
-    size_t norm_err_row = SIZE_MAX;
+    am_rowclass_stats rs = {0, 0, SIZE_MAX};
     for (size_t i = 0; i < n; i++) {
-        int why, ne = 0;
-        p->cls[i] = classify(p, i, &why, &ne);
-        if (ne && norm_err_row == SIZE_MAX) norm_err_row = i;
+        int why;
+        p->cls[i] = am_rowclass_row(&p->k, i, &why, &rs);
         p->skips[why]++;
         p->minor[i] = (uint8_t)row_minor(p, i);
         int age = (p->col[ARMOEDE_ROLE_AGE] >= 0 || p->col[ARMOEDE_ROLE_BIRTH_YEAR] >= 0) ? row_age(p, i) : INT32_MIN;
@@ -1344,7 +1246,8 @@ int armoede_take_up(const armoede_table *t, const armoede_table *reg, const armo
             if (ok) p->condmask[i] |= UINT64_C(1) << s;
         }
     }
-    if (norm_err_row != SIZE_MAX) { rc = norm_error(p, norm_err_row); goto done; }
+    p->wealth_tested = rs.wealth_tested;
+    if (rs.norm_err_row != SIZE_MAX) { rc = am_rowclass_norm_error(&p->k, rs.norm_err_row); goto done; }
     if ((rc = build_rows(p))) goto done;
     p->hh_used = calloc(p->nhh ? p->nhh : 1, sizeof *p->hh_used);
     if (!p->hh_used) { rc = am_fail(ARMOEDE_ENOMEM, "out of memory"); goto done; }
@@ -1366,8 +1269,8 @@ int armoede_take_up(const armoede_table *t, const armoede_table *reg, const armo
     if (!rc && (units & ARMOEDE_UNIT_PERSONS)) rc = run_level(p, 1, r, fn);
     if (rc) goto done;
     rc = am_result_note(r, "income rows read: %zu; registrations read: %zu", n, st.rows);
-    for (int k = 1; k < SK_COUNT_ && !rc; k++)
-        if (p->skips[k]) rc = am_result_note(r, "income rows out of the population: %zu (%s)", p->skips[k], sk_text[k]);
+    for (int k = 1; k < AM_SK_COUNT_ && !rc; k++)
+        if (p->skips[k]) rc = am_result_note(r, "income rows out of the population: %zu (%s)", p->skips[k], am_skip_text[k]);
     if (!rc && p->wealth_tested)
         rc = am_result_note(r, "wealth test: %zu rows above the wealth limit %.2f kept in the population, never counted as low", p->wealth_tested, dpo.wealth_limit);
     char where[512];

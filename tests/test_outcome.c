@@ -271,6 +271,44 @@ static void test_take_up_weighted(void **state)
     armoede_table_free(reg);
 }
 
+/* Each distinct threshold takes one bit of the row's classification, below
+ * the population bit: 31 distinct thresholds work (the row at 100% is under
+ * every one of them), a 32nd is EINVAL with a message (it used to take the
+ * population bit itself). */
+static void test_take_up_many_thresholds(void **state)
+{
+    (void)state;
+    armoede_table *t = read_csv("incm.csv", "pid,hid,year,age,income,norm,whole_year,source\n"
+                                            "1,1,2023,40,10000,10000,1,work\n");
+    armoede_table *reg = read_csv("regm.csv", "id,scheme,year\n1,s0,2023\n");
+    roles_income(t);
+    armoede_scheme s[32];
+    char codes[32][8];
+    for (int k = 0; k < 32; k++) {
+        armoede_scheme d = ARMOEDE_SCHEME_INIT;
+        s[k] = d;
+        snprintf(codes[k], sizeof codes[k], "s%d", k);
+        s[k].code = codes[k];
+        s[k].threshold = 1.0 + 0.01 * k;
+    }
+    armoede_take_up_options o = ARMOEDE_TAKE_UP_OPTIONS_INIT;
+    o.schemes = s;
+    o.n_schemes = 31;
+    armoede_result *r = NULL;
+    assert_int_equal(armoede_take_up(t, reg, &o, &r), 0);
+    assert_close(val(r, "take_up", "households", "scheme=s0", ARMOEDE_FIELD_ESTIMATE), 1, 0);
+    assert_close(val(r, "take_up", "households", "scheme=s30", ARMOEDE_FIELD_DEN_N), 1, 0);
+    assert_close(val(r, "take_up", "households", "scheme=s30", ARMOEDE_FIELD_ESTIMATE), 0, 0);
+    armoede_result_free(r);
+    r = NULL;
+    o.n_schemes = 32;
+    assert_int_equal(armoede_take_up(t, reg, &o, &r), ARMOEDE_EINVAL);
+    assert_null(r);
+    assert_non_null(strstr(armoede_last_error(), "more than 31 distinct thresholds"));
+    armoede_table_free(t);
+    armoede_table_free(reg);
+}
+
 /* A household-year table (no person ids): households followed by their id,
  * minors from n_minors. kp: <= 120%, minors; d2: <= 110% two years running.
  *   10: 2022 and 2023 at 100%, two minors, uses kp in 2023 -> kp and d2 eligible
@@ -1597,6 +1635,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_take_up_hand),
         cmocka_unit_test(test_take_up_weighted),
+        cmocka_unit_test(test_take_up_many_thresholds),
         cmocka_unit_test(test_take_up_household_file),
         cmocka_unit_test(test_take_up_duration_split),
         cmocka_unit_test(test_take_up_conditions_work),
