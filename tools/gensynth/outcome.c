@@ -23,9 +23,10 @@
  *                the pass the year before, 0.45 when new
  *   bijzondere_bijstand  <= 120%, take-up 0.15, amount by need
  * A household that used a scheme the year before keeps using it with
- * probability 0.85 while eligible (0.6 when its main income is work);
- * households whose main income is work take a scheme up at 0.35 times the
- * base rate (seed 004: "not even a quarter of working people up to 110%").
+ * probability 0.85 while eligible (0.35 when its main income is work);
+ * households whose main income is work take a scheme up at 0.10 times the
+ * base rate, so that fewer than a quarter of them use at least one (seed
+ * 004: "not even a quarter of working people up to 110%").
  * About 3% of households between the line and 20 points above it use a
  * scheme anyway (leakage). The awkward cases of real exports: a few
  * registrations of a scheme the monitor does not configure (witgoed), of
@@ -195,7 +196,7 @@ int main(int argc, char **argv)
         s->used = 0;
         if (isnan(ratio) || (st != ARMOEDE_NA_INT && st) || (inst != ARMOEDE_NA_INT && inst)) continue;
         int work = src && !strcmp(src, "work");
-        double f = work ? 0.35 : 1.0, keep = work ? 0.6 : 0.85;
+        double f = work ? 0.10 : 1.0, keep = work ? 0.35 : 0.85;
         int elig[NS] = {s->run110 >= 3, ratio <= 1.00, ratio <= 1.20, 0, ratio <= 1.20};
         static const double base[NS] = {0.45, 0.60, 0.50, 0.0, 0.15};
         uint8_t used = 0;
