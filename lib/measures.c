@@ -1540,6 +1540,7 @@ typedef struct {
     double *nextmin;           /* pass B: this half's candidates and smallest values above */
     xwpair **cand;
     size_t *ncand, *capc;
+    int collect;               /* 0: pass A, 1: pass B */
     int nomem;
 } fhalf;
 
@@ -1549,37 +1550,15 @@ static inline __attribute__((always_inline)) void fh_groups(const fhalf *h, cons
     else f_groups(h->c, codes, g);
 }
 
-static void *f_pass_a(void *arg)
+/* Pass A (h->collect 0): the histogram and totals of the weights; pass B
+ * (h->collect 1): the candidates of each (group, target) and the smallest
+ * value above their bucket. */
+static void *f_pass(void *arg)
 {
     fhalf *h = arg;
     const mctx *c = h->c;
     const armoede_measures_options *o = c->o;
-    size_t G = h->G, nb = h->nb;
-    int32_t codes[17], g[64];
-    double x, w;
-    for (size_t i = h->lo; i < h->hi; i++) {
-        if (!f_row(c, i, &x, &w, codes)) continue;
-        fh_groups(h, codes, g);
-        size_t b = f_bucket(x, h->mb, nb);
-        for (size_t a = 0; a < h->ng; a++) {
-            size_t gg = (size_t)g[a];
-            dd_add(&h->hist[gg * nb + b], w);
-            dd_add(&h->tot[gg], w);
-            if (h->nkind == 2 && (o->at_or_below ? x <= h->thr[gg] : x < h->thr[gg])) {
-                dd_add(&h->hist[(G + gg) * nb + b], w);
-                dd_add(&h->tot[G + gg], w);
-            }
-        }
-    }
-    return NULL;
-}
-
-static void *f_pass_b(void *arg)
-{
-    fhalf *h = arg;
-    const mctx *c = h->c;
-    const armoede_measures_options *o = c->o;
-    size_t nb = h->nb, ntg = h->ntg;
+    size_t G = h->G, nb = h->nb, ntg = h->ntg;
     int32_t codes[17], g[64];
     double x, w;
     for (size_t i = h->lo; i < h->hi; i++) {
@@ -1589,6 +1568,15 @@ static void *f_pass_b(void *arg)
         for (size_t a = 0; a < h->ng; a++) {
             size_t gg = (size_t)g[a];
             int pr = h->nkind == 2 && (o->at_or_below ? x <= h->thr[gg] : x < h->thr[gg]);
+            if (!h->collect) {
+                dd_add(&h->hist[gg * nb + b], w);
+                dd_add(&h->tot[gg], w);
+                if (pr) {
+                    dd_add(&h->hist[(G + gg) * nb + b], w);
+                    dd_add(&h->tot[G + gg], w);
+                }
+                continue;
+            }
             for (size_t j = 0; j < ntg; j++) {
                 size_t e = gg * ntg + j;
                 if (h->tg[j].poor && !pr) continue;
@@ -1641,7 +1629,7 @@ static int f_select(const mctx *c, int by_year, const double *thr, const qtarget
     fhalf h[2];
     for (int k = 0; k < 2; k++)
         h[k] = (fhalf){c, k ? c->N / 2 : 0, k ? c->N : c->N / 2, by_year, thr, tg, ntg, G, ng, nkind, nb, mb,
-                       NULL, NULL, bstar, NULL, NULL, NULL, NULL, 0};
+                       NULL, NULL, bstar, NULL, NULL, NULL, NULL, 0, 0};
     h[0].hist = prehist;
     h[0].tot = pretot;
     int rc = 0;
@@ -1661,7 +1649,7 @@ static int f_select(const mctx *c, int by_year, const double *thr, const qtarget
     }
     /* pass A (done by the caller when it hands in the histogram) */
     if (!prehist) {
-        run2(f_pass_a, &h[0], &h[1], two_halves(c));
+        run2(f_pass, &h[0], &h[1], two_halves(c));
         for (size_t q = 0; q < nh; q++) dd_join(&h[0].hist[q], h[1].hist[q]);
         for (size_t q = 0; q < nkind * G; q++) dd_join(&h[0].tot[q], h[1].tot[q]);
     }
@@ -1687,7 +1675,8 @@ static int f_select(const mctx *c, int by_year, const double *thr, const qtarget
             if (bstar[e] == nb) { bstar[e] = lastb; below[e] = cum - dd_val(hb_[lastb]); }
         }
     /* pass B; the second half's candidates after the first's: table order */
-    run2(f_pass_b, &h[0], &h[1], two_halves(c));
+    h[0].collect = h[1].collect = 1;
+    run2(f_pass, &h[0], &h[1], two_halves(c));
     if (h[0].nomem || h[1].nomem) goto nomem;
     for (size_t e = 0; e < G * ntg; e++) {
         if (h[1].nextmin[e] < h[0].nextmin[e]) h[0].nextmin[e] = h[1].nextmin[e];
