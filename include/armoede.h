@@ -401,7 +401,11 @@ ARMOEDE_API void armoede_result_free(armoede_result *r);
  * suppressed. This prevents recomputing a suppressed cell from a margin and
  * its siblings along any one key.
  * Rounding (round_base 5 or 10): published counts are rounded to the nearest
- * multiple (halves up); the estimate is computed before rounding.
+ * multiple (halves up): numerator_n, denominator_n, and numerator_w and
+ * denominator_w where they are (weighted) counts. Where they hold amounts (a
+ * sum or mean of money, days or scores: debt at intake, lead times, budgets,
+ * spending, funding, ratings) they are left as they are. The estimate is
+ * computed before rounding.
  * Suppressed cells have their numbers erased (NaN) and a reason recorded.
  * ---------------------------------------------------------------------- */
 #define ARMOEDE_SDC_OPTIONS_VERSION 2

@@ -148,6 +148,8 @@ typedef struct am_row {
     double f[ARMOEDE_FIELD_COUNT_];
     int status;
     int rounded;
+    unsigned amounts;      /* bit f set: field f holds an amount (a sum or mean of money, days or scores),
+                            * not a count of units; disclosure rounding leaves it (am_result_amounts) */
     char *reason;
     /* Magnitude cells (sums and means of amounts) for the dominance rule of
      * armoede_sdc_apply: the largest and second largest absolute
@@ -181,6 +183,9 @@ AM_HIDDEN int am_result_add(armoede_result *r, const char *indicator, const char
                             const char *const *keys, const double *f);
 /* The result's interned copy of s (NULL on ENOMEM, message set). */
 AM_HIDDEN const char *am_result_intern(armoede_result *r, const char *s);
+/* Mark fields (bit f for field f) of the last row added as amounts. */
+AM_HIDDEN void am_result_amounts(armoede_result *r, unsigned fields);
+#define AM_AMOUNT(f) (1u << (f))
 /* am_result_add for strings that come from am_result_intern (no lookups). */
 AM_HIDDEN int am_result_add_interned(armoede_result *r, const char *indicator, const char *unit,
                                      const char *const *keys, const double *f);

@@ -1654,6 +1654,9 @@ static int measure(armoede_result *r, dbt *d, const char *m, const char *nat_ind
             }
             if ((rc = grp_keys(&d->g, s->cell, r, keys))) break;
             if ((rc = am_result_add_interned(r, ii, uu, keys, f))) break;
+            /* the mean's sum, the ratio's two means: amounts, not counts */
+            if (kind == 0) am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
+            else if (kind == 2) am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W) | AM_AMOUNT(ARMOEDE_FIELD_DEN_W));
             am_row *w = &r->rows[r->nrows - 1];
             if (magnitude && kind != 1) {
                 w->dom_top[0] = s->top1;

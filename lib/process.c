@@ -337,6 +337,7 @@ static int add_stat_rows(armoede_result *r, const char *prefix, const char *unit
     f[ARMOEDE_FIELD_NUM_N] = f[ARMOEDE_FIELD_DEN_N] = (double)n;
     snprintf(ind, sizeof ind, "%s_mean", prefix);
     if ((rc = am_result_add(r, ind, unit, keys, f))) return rc;
+    am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W)); /* the sum of the durations */
     f[ARMOEDE_FIELD_NUM_W] = NAN;
     f[ARMOEDE_FIELD_ESTIMATE] = md;
     snprintf(ind, sizeof ind, "%s_median", prefix);
@@ -1391,7 +1392,9 @@ static int money_row(armoede_result *r, const char *ind, const char *unit, const
     f[ARMOEDE_FIELD_NUM_W] = num;
     f[ARMOEDE_FIELD_DEN_W] = den;
     f[ARMOEDE_FIELD_REFERENCE] = ref;
-    return am_result_add(r, ind, unit, keys, f);
+    int rc = am_result_add(r, ind, unit, keys, f);
+    if (!rc) am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W) | AM_AMOUNT(ARMOEDE_FIELD_DEN_W)); /* money */
+    return rc;
 }
 
 /* Neumaier's compensated addition: sums of amounts with cents (118.3 +
@@ -1664,6 +1667,7 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
             char u2[64];
             snprintf(u2, sizeof u2, "%s per %s", unit, !strcmp(un, "households") ? "household" : "person");
             if ((rc = am_result_add(r, "cost_per_unit", u2, kk, f))) goto done;
+            am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
         }
     }
 done:
@@ -1727,6 +1731,7 @@ int armoede_funding(const armoede_table *t, const armoede_process_options *opts,
             am_fields_nan(f);
             f[ARMOEDE_FIELD_ESTIMATE] = f[ARMOEDE_FIELD_NUM_W] = sums[k];
             rc = am_result_add(r, "funding", unit, kk, f);
+            am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
             tot += sums[k];
             any = 1;
         }
@@ -1739,12 +1744,14 @@ int armoede_funding(const armoede_table *t, const armoede_process_options *opts,
         am_fields_nan(f);
         f[ARMOEDE_FIELD_ESTIMATE] = f[ARMOEDE_FIELD_NUM_W] = tot;
         if ((rc = am_result_add(r, "funding", unit, kk, f))) goto done;
+        am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
         if (!isnan(prev)) {
             am_fields_nan(f);
             f[ARMOEDE_FIELD_ESTIMATE] = tot - prev;
             f[ARMOEDE_FIELD_NUM_W] = tot;
             f[ARMOEDE_FIELD_REFERENCE] = prev;
             if ((rc = am_result_add(r, "funding_change", unit, kk, f))) goto done;
+            am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
         }
         prev = tot;
     }
@@ -1886,6 +1893,7 @@ int armoede_ratings(const armoede_table *ratings, const armoede_table *t, const 
             f[ARMOEDE_FIELD_NUM_W] = sum[at];
             f[ARMOEDE_FIELD_DEN_W] = cnt[at];
             if ((rc = am_result_add(r, "rating_mean", "score", kk, f))) goto done;
+            am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W)); /* the sum of the scores */
             am_fields_nan(f);
             f[ARMOEDE_FIELD_DEN_W] = cnt[at];
             f[ARMOEDE_FIELD_ESTIMATE] = mn[at];
@@ -1940,6 +1948,7 @@ int armoede_ratings(const armoede_table *ratings, const armoede_table *t, const 
                 am_fields_nan(f);
                 f[ARMOEDE_FIELD_ESTIMATE] = f[ARMOEDE_FIELD_NUM_W] = v;
                 rc = am_result_add(r, "spent_per_goal", unit, kk, f);
+                am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
             }
         if (!rc)
             rc = am_result_note(r, "%s: money per goal: each activity's spending split equally over its "

@@ -79,6 +79,11 @@ int am_result_add_interned(armoede_result *r, const char *indicator, const char 
     return ARMOEDE_OK;
 }
 
+void am_result_amounts(armoede_result *r, unsigned fields)
+{
+    if (r->nrows) r->rows[r->nrows - 1].amounts |= fields;
+}
+
 int am_result_add(armoede_result *r, const char *indicator, const char *unit,
                   const char *const *keys, const double *f)
 {
@@ -218,6 +223,7 @@ int armoede_result_append(armoede_result *dst, const armoede_result *src)
         am_row *d = &dst->rows[dst->nrows - 1];
         d->status = s->status;
         d->rounded = s->rounded;
+        d->amounts = s->amounts;
         d->dom_top[0] = s->dom_top[0];
         d->dom_top[1] = s->dom_top[1];
         d->dom_total = s->dom_total;

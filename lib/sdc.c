@@ -240,10 +240,11 @@ int armoede_sdc_apply(armoede_result *r, const armoede_sdc_options *opts)
                 if (f != ARMOEDE_FIELD_THRESHOLD && f != ARMOEDE_FIELD_DURATION && f != ARMOEDE_FIELD_REFERENCE)
                     w->f[f] = NAN; /* parameters and outside figures stay */
         } else if (o.round_base && w->status == ARMOEDE_CELL_OK) {
+            /* counts only: a field the producer marked as an amount stays */
             static const armoede_field cf[] = {ARMOEDE_FIELD_NUM_W, ARMOEDE_FIELD_DEN_W, ARMOEDE_FIELD_NUM_N, ARMOEDE_FIELD_DEN_N};
             for (size_t k = 0; k < 4; k++) {
                 double v = w->f[cf[k]];
-                if (!isnan(v)) w->f[cf[k]] = floor(v / o.round_base + 0.5) * o.round_base;
+                if (!isnan(v) && !((w->amounts >> cf[k]) & 1u)) w->f[cf[k]] = floor(v / o.round_base + 0.5) * o.round_base;
             }
             w->rounded = 1;
         }

@@ -1183,6 +1183,20 @@ static void test_debt_intake_hand(void **state)
     expect_note(r, "days_to_appointment: 1 crisis cases left out");
     expect_note(r, "days_to_appointment: 1 cases with a first appointment before the intake left out");
     expect_note(r, "days_to_appointment: 1 cases without a first appointment left out");
+    /* rounding to 5 rounds the counts, not the amounts: the creditors' ratio
+     * keeps 80 / 6 and the national 13, its 6 cases become 5 */
+    armoede_sdc_options so = ARMOEDE_SDC_OPTIONS_INIT;
+    so.min_n = 1;
+    so.secondary = 0;
+    so.dominance_n = 0;
+    so.round_base = 5;
+    assert_int_equal(armoede_sdc_apply(r, &so), 0);
+    assert_close(val(r, "creditors_ratio", U, t22, ARMOEDE_FIELD_NUM_W), 80.0 / 6, 1e-15);
+    assert_close(val(r, "creditors_ratio", U, t22, ARMOEDE_FIELD_DEN_W), 13, 0);
+    assert_close(val(r, "creditors_ratio", U, t22, ARMOEDE_FIELD_DEN_N), 5, 0);
+    assert_close(val(r, "days_to_appointment_ratio", U, t22, ARMOEDE_FIELD_DEN_W), 11, 0);
+    assert_close(val(r, "creditors_mean", U, t22, ARMOEDE_FIELD_DEN_W), 5, 0); /* a count of cases */
+    assert_close(val(r, "creditors_ratio", U, t22, ARMOEDE_FIELD_ESTIMATE), 80.0 / 6 / 13, 1e-15);
     armoede_result_free(r);
 
     /* a national median, where the table has one, is the median's reference */

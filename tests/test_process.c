@@ -858,6 +858,12 @@ static void test_seed001_data(void **state)
     assert_close(get(r, E, "funding", "euro", "year", "2027", "source", "Total", NULL), 800, 0);
     assert_close(get(r, E, "funding_change", "euro", "year", "2027", "source", "Total", NULL), -1127, 0);
     assert_true(has_note(r, "1 amounts missing")); /* SPUK 2027: pm */
+    /* rounding to 10 leaves amounts: 1927 stays 1927 */
+    armoede_sdc_options so = ARMOEDE_SDC_OPTIONS_INIT;
+    so.min_n = 0;
+    so.round_base = 10;
+    assert_int_equal(armoede_sdc_apply(r, &so), 0);
+    assert_close(get(r, ARMOEDE_FIELD_NUM_W, "funding", "euro", "year", "2026", "source", "Total", NULL), 1927, 0);
     armoede_result_free(r);
     armoede_table_free(f);
     /* Begroting inzet middelen: Totaal 2.380, 2.380, 1.927; lines 650 / 760 / 870 in 2024 */
