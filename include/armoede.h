@@ -404,8 +404,10 @@ ARMOEDE_API void armoede_result_free(armoede_result *r);
  * multiple (halves up): numerator_n, denominator_n, and numerator_w and
  * denominator_w where they are (weighted) counts. Where they hold amounts (a
  * sum or mean of money, days or scores: debt at intake, lead times, budgets,
- * spending, funding, ratings) they are left as they are. The estimate is
- * computed before rounding.
+ * spending, funding, ratings; the gaps of FGT with alpha > 0) they are left
+ * as they are. The estimate is computed before rounding. Rounding does not
+ * hide the count of a mean's row (numerator / estimate gives it back): small
+ * groups are protected by min_n, not by rounding.
  * Suppressed cells have their numbers erased (NaN) and a reason recorded.
  * ---------------------------------------------------------------------- */
 #define ARMOEDE_SDC_OPTIONS_VERSION 2

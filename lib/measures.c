@@ -1662,6 +1662,7 @@ static int f_select(const mctx *c, int by_year, const double *thr, const qtarget
             long double T = dd_val(tot[kk * G + gg]), cum = 0;
             size_t e = gg * ntg + j, lastb = nb;
             bstar[e] = nb; /* none */
+            below[e] = 0;
             if (!(T > 0)) continue;
             for (size_t b = 0; b < nb; b++) {
                 long double hb = dd_val(hb_[b]);
@@ -2127,12 +2128,13 @@ static inline int to_cents(double x, int64_t *cents)
  * in the sorted path), walked for the Total, split by group (stable again)
  * and walked for each group, with each group's sums kept in registers along
  * its run. Equal incomes share a bucket, so a block of ties is never split.
- * The buckets are walked in two parts, cut where half the rows lie below
- * (whatever the number of threads, so the figures do not depend on it);
- * the upper part starts from zero and is joined to the lower one by
- * A = A0 + A1 + 2 C0 SX1 (the cumulative weight C0 of the lower part adds
- * 2 x v S C0 to each of the upper part's blocks). Records: k = (cents +
- * 2^50) << 8 | group, the weight beside it. */
+ * Two threads: the buckets are cut where half the rows lie below; the
+ * lower part is sorted and walked while the upper part's buckets are
+ * sorted, then the upper part is walked on from the lower part's sums, the
+ * Total's walk beside the groups'. Every sum gets the same additions in the
+ * same order as in the sorted path, so the figures are the sorted path's to
+ * the last bit, whatever the number of threads. Records: k = (cents + 2^50)
+ * << 8 | group, the weight beside it. */
 #define GB_OFF INT64_C(1125899906842624)
 typedef struct { uint64_t k; double w; } gbrec;
 
@@ -2240,13 +2242,18 @@ static inline void gb_walk(const gbrec *s, size_t m, long double *sums)
     sums[0] = C; sums[1] = A; sums[2] = SX;
 }
 
+/* A walk over the buckets [b0, b1): sort each (sort), walk it for the Total
+ * (total) and, split by group, for groups [glo, ghi). Without sort the
+ * buckets must be sorted already; a sort alone leaves each bucket sorted in
+ * place. sums: per group C, A, SX, then the Total's; they go on from where
+ * they stand. */
 typedef struct {
     gbrec *R;
     const size_t *boff;    /* bucket b: R[boff[b] .. boff[b + 1]) */
-    size_t b0, b1, G0;
-    int total;             /* also the Total's sums (sums[3 G0 ..]) */
-    gbrec *tmp;            /* scratch for the part's largest bucket */
-    long double *sums;     /* per group C, A, SX; then the Total's */
+    size_t b0, b1, G0, glo, ghi;
+    int sort, total;
+    gbrec *tmp;            /* scratch for the largest bucket */
+    long double *sums;
 } gbpart;
 
 static void *gb_part(void *arg)
@@ -2256,8 +2263,14 @@ static void *gb_part(void *arg)
     for (size_t b = p->b0; b < p->b1; b++) {
         size_t m = p->boff[b + 1] - p->boff[b];
         if (!m) continue;
-        gbrec *s = gb_sort(p->R + p->boff[b], p->tmp, m);
+        gbrec *s = p->R + p->boff[b];
+        if (p->sort) {
+            gbrec *q = gb_sort(s, p->tmp, m);
+            if (q != s && !p->total && p->glo >= p->ghi) memcpy(s, q, m * sizeof *s); /* a sort alone: in place */
+            s = q;
+        }
         if (p->total) gb_walk(s, m, p->sums + 3 * G0);
+        if (p->glo >= p->ghi) continue;
         if (G0 == 1) { gb_walk(s, m, p->sums); continue; }
         /* split by group, keeping the order (into the buffer s is not in) */
         gbrec *d = s == p->tmp ? p->R + p->boff[b] : p->tmp;
@@ -2266,10 +2279,9 @@ static void *gb_part(void *arg)
         size_t sum = 0;
         for (size_t g = 0; g < G0; g++) { size_t q = gc[g]; gc[g] = sum; sum += q; }
         for (size_t i = 0; i < m; i++) d[gc[s[i].k & 0xff]++] = s[i];
-        size_t start = 0;
-        for (size_t g = 0; g < G0; g++) { /* gc[g] is now the end of group g's run */
+        for (size_t g = p->glo; g < p->ghi; g++) { /* gc[g] is now the end of group g's run */
+            size_t start = g ? gc[g - 1] : 0;
             if (gc[g] > start) gb_walk(d + start, gc[g] - start, p->sums + 3 * g);
-            start = gc[g];
         }
     }
     return NULL;
@@ -2284,7 +2296,7 @@ static int gini_buckets(const mctx *c, double *S, int *done)
     *done = 0;
     size_t *cnt = calloc(3 * NB + 1, sizeof *cnt);
     gbrec *R = NULL, *tmp = NULL;
-    long double *sums = calloc(2 * 3 * (G0 + 1), sizeof *sums);
+    long double *sums = calloc(3 * (G0 + 1), sizeof *sums);
     int rc = 0;
     if (!cnt || !sums) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
     size_t *c0 = cnt, *c1 = cnt + NB, *boff = cnt + 2 * NB;
@@ -2307,18 +2319,27 @@ static int gini_buckets(const mctx *c, double *S, int *done)
     boff[NB] = sum;
     ps[0].R = ps[1].R = R;
     run2(gb_scatter, &ps[0], &ps[1], two && n >= ((size_t)1 << 16));
-    size_t m0 = maxb[0] ? maxb[0] : 1, m1 = maxb[1] ? maxb[1] : 1;
-    tmp = am_big_alloc((m0 + m1) * sizeof *tmp);
+    size_t M = maxb[0] > maxb[1] ? maxb[0] : maxb[1];
+    if (!M) M = 1;
+    tmp = am_big_alloc(2 * M * sizeof *tmp);
     if (!tmp) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
-    gbpart pt[2] = {{R, boff, 0, cut, G0, total, tmp, sums},
-                    {R, boff, cut, NB, G0, total, tmp + m0, sums + 3 * (G0 + 1)}};
-    run2(gb_part, &pt[0], &pt[1], two && n >= ((size_t)1 << 16));
+    int par = two && n >= ((size_t)1 << 16);
+    /* first the lower part, whole, while the upper part's buckets are sorted
+     * in place; then the upper part is walked on from the lower part's sums,
+     * the Total and the groups (or two halves of the groups) side by side:
+     * the same additions in the same order as the sorted path */
+    gbpart lo = {R, boff, 0, cut, G0, 0, G0, 1, total, tmp, sums};
+    gbpart up = {R, boff, cut, NB, G0, 0, 0, 1, 0, tmp + M, sums};
+    run2(gb_part, &lo, &up, par);
+    size_t gmid = total ? 0 : G0 / 2;
+    gbpart wa = {R, boff, cut, NB, G0, 0, gmid, 0, total, tmp, sums};
+    gbpart wb = {R, boff, cut, NB, G0, gmid, G0, 0, 0, tmp + M, sums};
+    run2(gb_part, &wa, &wb, par);
     for (size_t g = 0; g <= G0; g++) {
         if (g == G0 && !total) break;
-        const long double *a = sums + 3 * g, *b = sums + 3 * (G0 + 1) + 3 * g;
-        long double C = a[0] + b[0], A = a[1] + b[1] + 2.0L * a[0] * b[2], SX = a[2] + b[2];
+        const long double *a = sums + 3 * g;
         size_t gi = g < G0 ? g : c->goff[1];
-        S[gi * ns + S_GINI] = (double)(A / (C * SX) - 1.0L);
+        S[gi * ns + S_GINI] = (double)(a[1] / (a[0] * a[2]) - 1.0L);
     }
     *done = 1;
 out:
@@ -2956,6 +2977,8 @@ int armoede_measures(const armoede_table *t, const armoede_measures_options *opt
             if (cm->measure == M_FGT) snprintf(name, sizeof name, "fgt%g", c.alpha[cm->alpha]);
             else snprintf(name, sizeof name, "%s", M_NAME[cm->measure]);
             rc = am_result_add(r, name, "persons", keys, f);
+            /* FGT with alpha > 0: the numerator is a weighted sum of gaps, not a count */
+            if (!rc && cm->measure == M_FGT && c.alpha[cm->alpha] != 0) am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
         }
         free(col);
         if (rc) goto done;

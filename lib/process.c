@@ -1731,7 +1731,7 @@ int armoede_funding(const armoede_table *t, const armoede_process_options *opts,
             am_fields_nan(f);
             f[ARMOEDE_FIELD_ESTIMATE] = f[ARMOEDE_FIELD_NUM_W] = sums[k];
             rc = am_result_add(r, "funding", unit, kk, f);
-            am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
+            if (!rc) am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
             tot += sums[k];
             any = 1;
         }
@@ -1948,7 +1948,7 @@ int armoede_ratings(const armoede_table *ratings, const armoede_table *t, const 
                 am_fields_nan(f);
                 f[ARMOEDE_FIELD_ESTIMATE] = f[ARMOEDE_FIELD_NUM_W] = v;
                 rc = am_result_add(r, "spent_per_goal", unit, kk, f);
-                am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
+                if (!rc) am_result_amounts(r, AM_AMOUNT(ARMOEDE_FIELD_NUM_W));
             }
         if (!rc)
             rc = am_result_note(r, "%s: money per goal: each activity's spending split equally over its "
