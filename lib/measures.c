@@ -100,7 +100,8 @@ static inline double num_at(const am_col *c, size_t i)
 /* The Gini sums of one block of tied incomes v: acc[G + g] holds the block's
  * weight in group g (for the nt groups in touched); add it to the cumulative
  * weight acc[g] and to the sums acc[2G + g] and acc[3G + g]. One place for the
- * sorted walk and the one-sort walk, so that both give the same bits. */
+ * sorted walk and the walk by ranges, so that both give the same bits (the
+ * bucket walk, gb_walk, does the same additions for one group at a time). */
 static inline void gini_flush(long double *acc, size_t G, const int32_t *touched, size_t nt, double v)
 {
     for (size_t a = 0; a < nt; a++) {
@@ -695,13 +696,7 @@ static int compute(const mctx *c, const double *ws, double **st, double *wpoor, 
                     if (stamp[g] != i + 1) { stamp[g] = i + 1; touched[nt++] = g; acc[G + g] = 0; }
                     acc[G + g] += ws[j];
                 }
-                for (size_t a = 0; a < nt; a++) {
-                    int32_t g = touched[a];
-                    long double Sg = acc[G + g];
-                    acc[2 * G + g] += (long double)v * Sg * (2.0L * acc[g] + Sg);
-                    acc[3 * G + g] += (long double)v * Sg;
-                    acc[g] += Sg;
-                }
+                gini_flush(acc, G, touched, nt, v);
                 i = j;
             }
             for (size_t g = 0; g < G; g++)
@@ -1902,8 +1897,8 @@ out:
     return rc;
 }
 
-/* The Gini by ranges, when the incomes are not all whole cents (or the
- * packed sort keys of fast_gini would not fit 64 bits): the buckets are cut
+/* The Gini by ranges, when the incomes are not all whole cents (or the full
+ * grouping has more groups than the bucket records hold): the buckets are cut
  * into ranges of at most about a million rows (a pass counts the rows per
  * bucket and notes each row's bucket in 2 bytes); for each range in
  * ascending order a scan of those bytes collects its rows, which are sorted
@@ -2012,130 +2007,26 @@ static int nbits(uint64_t v)
     return b;
 }
 
-/* One walk over the sorted elements for the groups in its gmap (the list
- * of each pattern-0 group's groups, gcnt of them). */
-typedef struct {
-    const uint64_t *el;
-    size_t n, G, np;
-    int lo, rb;
-    uint64_t rmask, gmask;
-    int64_t cmin;
-    const am_col *W;
-    const double *ws;  /* the weights in sorted order */
-    size_t glo, ghi;   /* the gather: ws[glo..ghi) */
-    double *wout;
-    int32_t *gmap;
-    uint32_t *gcnt;
-    long double *acc;  /* C, block S, A, SX */
-    size_t *stamp;
-    int32_t *touched;
-    int32_t one;       /* >= 0: every pattern-0 group has just this group in the walk */
-} gwalk;
-
-/* Gather the weights of elements [glo, ghi) in sorted order into wout. */
-static void *gini_gather(void *arg)
-{
-    gwalk *k = arg;
-    const uint64_t *el = k->el;
-    uint64_t rmask = k->rmask;
-    const am_col *W = k->W;
-    double *out = k->wout;
-    if (W && W->type == ARMOEDE_TYPE_REAL) {
-        const double *wr = W->v.r;
-        for (size_t j = k->glo; j < k->ghi; j++) out[j] = wr[el[j] & rmask];
-    } else
-        for (size_t j = k->glo; j < k->ghi; j++) out[j] = W ? num_at(W, el[j] & rmask) : 1.0;
-    return NULL;
-}
-
-static void *gini_walk(void *arg)
-{
-    gwalk *k = arg;
-    const uint64_t *el = k->el;
-    const double *ws = k->ws;
-    size_t n = k->n, G = k->G, np = k->np;
-    int lo = k->lo, rb = k->rb;
-    uint64_t gmask = k->gmask;
-    long double *acc = k->acc;
-    size_t *stamp = k->stamp;
-    int32_t *touched = k->touched, one = k->one;
-    long double C = 0, A = 0, SX = 0; /* the one group's sums, when there is one */
-    size_t blockid = 0;
-    for (size_t i = 0; i < n;) {
-        uint64_t key = lo < 64 ? el[i] >> lo : 0;
-        size_t j = i + 1;
-        while (j < n && (lo < 64 ? el[j] >> lo : 0) == key) j++;
-        double v = (double)((int64_t)key + k->cmin) / 100.0;
-        if (one >= 0) { /* every element is in this walk's one group */
-            long double Sg = 0;
-            for (size_t q = i; q < j; q++) Sg += ws[q];
-            A += (long double)v * Sg * (2.0L * C + Sg);
-            SX += (long double)v * Sg;
-            C += Sg;
-        } else if (j == i + 1) { /* a block of one element: S is its weight */
-            size_t g0 = (size_t)((el[i] >> rb) & gmask);
-            const int32_t *gm = k->gmap + g0 * np;
-            long double Sg = ws[i];
-            for (uint32_t p = 0; p < k->gcnt[g0]; p++) {
-                size_t gg = (size_t)gm[p];
-                acc[2 * G + gg] += (long double)v * Sg * (2.0L * acc[gg] + Sg);
-                acc[3 * G + gg] += (long double)v * Sg;
-                acc[gg] += Sg;
-            }
-        } else {
-            size_t nt = 0;
-            blockid++;
-            for (size_t q = i; q < j; q++) {
-                size_t g0 = (size_t)((el[q] >> rb) & gmask);
-                const int32_t *gm = k->gmap + g0 * np;
-                for (uint32_t p = 0; p < k->gcnt[g0]; p++) {
-                    size_t gg = (size_t)gm[p];
-                    if (stamp[gg] != blockid) { stamp[gg] = blockid; touched[nt++] = (int32_t)gg; acc[G + gg] = 0; }
-                    acc[G + gg] += ws[q];
-                }
-            }
-            gini_flush(acc, G, touched, nt, v);
-        }
-        i = j;
-    }
-    if (one >= 0) {
-        acc[one] = C;
-        acc[2 * G + (size_t)one] = A;
-        acc[3 * G + (size_t)one] = SX;
-    }
-    return NULL;
-}
-
-/* Whole cents: x = cents / 100 exactly (|x| below 2^50 / 100). The same
- * test for the one-sort and the bucket Gini. */
-static inline int to_cents(double x, int64_t *cents)
-{
-    double s = x * 100.0;
-    if (!(fabs(s) < 1125899906842624.0)) return 0; /* 2^50 */
-    int64_t cc = s >= 0 ? (int64_t)(s + 0.5) : -(int64_t)(0.5 - s);
-    if ((double)cc / 100.0 != x) return 0;
-    *cents = cc;
-    return 1;
-}
-
 /* ---- The Gini by value buckets ----
- * For one grouping, with or without its Total (the usual "by region, and
- * overall"), when every income is whole cents and there are at most 256
- * groups. A count of the rows per value bucket (512 per octave, f_bucket),
- * then one scatter of (cents, group, weight) records into bucket order,
- * each bucket's rows in table order; then each bucket, in ascending order,
- * is sorted by cents alone (stable: equal incomes stay in table order, as
- * in the sorted path), walked for the Total, split by group (stable again)
- * and walked for each group, with each group's sums kept in registers along
- * its run. Equal incomes share a bucket, so a block of ties is never split.
- * Two threads: the buckets are cut where half the rows lie below; the
- * lower part is sorted and walked while the upper part's buckets are
- * sorted, then the upper part is walked on from the lower part's sums, the
- * Total's walk beside the groups'. Every sum gets the same additions in the
- * same order as in the sorted path, so the figures are the sorted path's to
- * the last bit, whatever the number of threads. Records: k = (cents + 2^50)
- * << 8 | group, the weight beside it. */
+ * When every income is a whole number of cents and the full grouping
+ * (pattern 0) has at most 8192 groups. A count of the rows per value
+ * bucket (512 per octave, f_bucket), then one scatter of (cents, group of
+ * pattern 0, weight) records into bucket order, each bucket's rows in table
+ * order; then each bucket, in ascending order, is sorted by cents alone
+ * (stable: equal incomes stay in table order, as in the sorted path) and,
+ * for each pattern, walked whole (a pattern of one group: the Total) or
+ * split by the pattern's group (stable again) and walked group by group,
+ * each group's sums in registers along its run. Equal incomes share a
+ * bucket, so a block of ties is never split. Two threads: the buckets are
+ * cut where half the rows lie below; the lower part is sorted and walked
+ * while the upper part's buckets are sorted, then the upper part is walked
+ * on from the lower part's sums, the patterns (or, with one pattern, its
+ * groups) shared out between the two. Every sum gets the same additions in
+ * the same order as in the sorted path, so the figures are the sorted path's
+ * to the last bit, whatever the number of threads. Records: k = (cents +
+ * 2^50) << gb | group of pattern 0 (gb bits), the weight beside it. */
 #define GB_OFF INT64_C(1125899906842624)
+#define GB_MAXG ((size_t)1 << 13) /* 51 bits of cents + 13 of group */
 typedef struct { uint64_t k; double w; } gbrec;
 
 typedef struct {
@@ -2143,6 +2034,7 @@ typedef struct {
     size_t lo, hi;      /* gel[lo..hi) */
     size_t *cnt;        /* count: rows per bucket; scatter: next position per bucket */
     gbrec *R;
+    int gb;             /* group bits */
     int ok;             /* count: every income is whole cents */
 } gbpass;
 
@@ -2160,7 +2052,7 @@ static void *gb_count(void *arg)
     for (size_t k = p->lo; k < p->hi; k++) {
         double x = gb_income(I, (uint32_t)el[k]);
         int64_t cc;
-        if (!to_cents(x, &cc)) return NULL;
+        if (!am_whole_cents(x, &cc)) return NULL;
         p->cnt[f_bucket(x, GINI_MB, GINI_NB)]++;
     }
     p->ok = 1;
@@ -2179,29 +2071,29 @@ static void *gb_scatter(void *arg)
         size_t r = (uint32_t)e;
         double x = gb_income(I, r);
         int64_t cc = 0;
-        (void)to_cents(x, &cc); /* the count pass found every income whole cents */
+        (void)am_whole_cents(x, &cc); /* the count pass found every income whole cents */
         double w = !W ? 1.0 : W->type == ARMOEDE_TYPE_REAL ? W->v.r[r] : num_at(W, r);
-        R[pos[f_bucket(x, GINI_MB, GINI_NB)]++] = (gbrec){((uint64_t)(cc + GB_OFF) << 8) | (e >> 32), w};
+        R[pos[f_bucket(x, GINI_MB, GINI_NB)]++] = (gbrec){((uint64_t)(cc + GB_OFF) << p->gb) | (e >> 32), w};
     }
     return NULL;
 }
 
-/* Sort a[0..m) by k >> 8, stable, with scratch t; returns where the sorted
+/* Sort a[0..m) by k >> gb, stable, with scratch t; returns where the sorted
  * records are (a or t). */
-static gbrec *gb_sort(gbrec *a, gbrec *t, size_t m)
+static gbrec *gb_sort(gbrec *a, gbrec *t, size_t m, int gb)
 {
     if (m <= 32) {
         for (size_t i = 1; i < m; i++) {
             gbrec v = a[i];
             size_t j = i;
-            for (; j > 0 && (a[j - 1].k >> 8) > (v.k >> 8); j--) a[j] = a[j - 1];
+            for (; j > 0 && (a[j - 1].k >> gb) > (v.k >> gb); j--) a[j] = a[j - 1];
             a[j] = v;
         }
         return a;
     }
     uint64_t kmin = UINT64_MAX, kmax = 0;
     for (size_t i = 0; i < m; i++) {
-        uint64_t v = a[i].k >> 8;
+        uint64_t v = a[i].k >> gb;
         if (v < kmin) kmin = v;
         if (v > kmax) kmax = v;
     }
@@ -2214,25 +2106,25 @@ static gbrec *gb_sort(gbrec *a, gbrec *t, size_t m)
     for (int ps = 0; ps < passes; ps++) {
         int sh = ps * db;
         memset(cnt, 0, nb * sizeof *cnt);
-        for (size_t i = 0; i < m; i++) cnt[(((src[i].k >> 8) - kmin) >> sh) & mask]++;
+        for (size_t i = 0; i < m; i++) cnt[(((src[i].k >> gb) - kmin) >> sh) & mask]++;
         size_t sum = 0;
         for (size_t b = 0; b < nb; b++) { size_t q = cnt[b]; cnt[b] = sum; sum += q; }
-        for (size_t i = 0; i < m; i++) dst[cnt[(((src[i].k >> 8) - kmin) >> sh) & mask]++] = src[i];
+        for (size_t i = 0; i < m; i++) dst[cnt[(((src[i].k >> gb) - kmin) >> sh) & mask]++] = src[i];
         gbrec *x = src; src = dst; dst = x;
     }
     return src;
 }
 
-/* One walk over sorted records s[0..m) of one group (or of all, for the
- * Total): equal cents are one block. sums: C, A, SX. */
-static inline void gb_walk(const gbrec *s, size_t m, long double *sums)
+/* One walk over sorted records s[0..m) of one group: equal cents are one
+ * block. sums: C, A, SX. */
+static inline void gb_walk(const gbrec *s, size_t m, int gb, long double *sums)
 {
     long double C = sums[0], A = sums[1], SX = sums[2];
     for (size_t i = 0; i < m;) {
-        uint64_t key = s[i].k >> 8;
+        uint64_t key = s[i].k >> gb;
         long double Sg = 0;
         size_t j = i;
-        for (; j < m && (s[j].k >> 8) == key; j++) Sg += s[j].w;
+        for (; j < m && (s[j].k >> gb) == key; j++) Sg += s[j].w;
         double v = (double)((int64_t)key - GB_OFF) / 100.0;
         A += (long double)v * Sg * (2.0L * C + Sg);
         SX += (long double)v * Sg;
@@ -2242,66 +2134,89 @@ static inline void gb_walk(const gbrec *s, size_t m, long double *sums)
     sums[0] = C; sums[1] = A; sums[2] = SX;
 }
 
-/* A walk over the buckets [b0, b1): sort each (sort), walk it for the Total
- * (total) and, split by group, for groups [glo, ghi). Without sort the
- * buckets must be sorted already; a sort alone leaves each bucket sorted in
- * place. sums: per group C, A, SX, then the Total's; they go on from where
- * they stand. */
+/* A walk over the buckets [b0, b1): sort each (sort), then walk it for each
+ * pattern p in pmask, the pattern's groups [glo, ghi) only. Without sort
+ * the buckets must be sorted already; a sort alone (pmask 0) leaves each
+ * bucket sorted in place. sums: C, A, SX of every group of every pattern
+ * (numbered as c->goff); they go on from where they stand. */
 typedef struct {
+    const mctx *c;
     gbrec *R;
     const size_t *boff;    /* bucket b: R[boff[b] .. boff[b + 1]) */
-    size_t b0, b1, G0, glo, ghi;
-    int sort, total;
+    size_t b0, b1, glo, ghi;
+    uint64_t pmask;
+    int sort, gb;
+    const int32_t *pm;     /* [p x G0 + g0]: pattern p's group (0 .. G_p - 1) of pattern 0's group g0 */
     gbrec *tmp;            /* scratch for the largest bucket */
+    size_t *gc;            /* G0 counters */
     long double *sums;
 } gbpart;
 
 static void *gb_part(void *arg)
 {
     gbpart *p = arg;
-    size_t G0 = p->G0, gc[256];
+    const mctx *c = p->c;
+    size_t G0 = c->pats[0].G, *gc = p->gc;
+    uint64_t gmask = p->gb ? (UINT64_C(1) << p->gb) - 1 : 0;
     for (size_t b = p->b0; b < p->b1; b++) {
         size_t m = p->boff[b + 1] - p->boff[b];
         if (!m) continue;
         gbrec *s = p->R + p->boff[b];
         if (p->sort) {
-            gbrec *q = gb_sort(s, p->tmp, m);
-            if (q != s && !p->total && p->glo >= p->ghi) memcpy(s, q, m * sizeof *s); /* a sort alone: in place */
+            gbrec *q = gb_sort(s, p->tmp, m, p->gb);
+            if (q != s && !p->pmask) memcpy(s, q, m * sizeof *s); /* a sort alone: in place */
             s = q;
         }
-        if (p->total) gb_walk(s, m, p->sums + 3 * G0);
-        if (p->glo >= p->ghi) continue;
-        if (G0 == 1) { gb_walk(s, m, p->sums); continue; }
-        /* split by group, keeping the order (into the buffer s is not in) */
-        gbrec *d = s == p->tmp ? p->R + p->boff[b] : p->tmp;
-        memset(gc, 0, G0 * sizeof *gc);
-        for (size_t i = 0; i < m; i++) gc[s[i].k & 0xff]++;
-        size_t sum = 0;
-        for (size_t g = 0; g < G0; g++) { size_t q = gc[g]; gc[g] = sum; sum += q; }
-        for (size_t i = 0; i < m; i++) d[gc[s[i].k & 0xff]++] = s[i];
-        for (size_t g = p->glo; g < p->ghi; g++) { /* gc[g] is now the end of group g's run */
-            size_t start = g ? gc[g - 1] : 0;
-            if (gc[g] > start) gb_walk(d + start, gc[g] - start, p->sums + 3 * g);
+        for (size_t pt = 0; pt < c->npat; pt++) {
+            if (!((p->pmask >> pt) & 1u)) continue;
+            size_t Gp = c->pats[pt].G, hi = p->ghi < Gp ? p->ghi : Gp;
+            long double *sp = p->sums + 3 * c->goff[pt];
+            if (p->glo >= hi) continue;
+            if (Gp == 1) { gb_walk(s, m, p->gb, sp); continue; }
+            /* split by the pattern's group, keeping the order (into the
+             * buffer s is not in) */
+            const int32_t *pm = p->pm + pt * G0;
+            gbrec *d = s == p->tmp ? p->R + p->boff[b] : p->tmp;
+            memset(gc, 0, Gp * sizeof *gc);
+            for (size_t i = 0; i < m; i++) gc[pm[s[i].k & gmask]]++;
+            size_t sum = 0;
+            for (size_t g = 0; g < Gp; g++) { size_t q = gc[g]; gc[g] = sum; sum += q; }
+            for (size_t i = 0; i < m; i++) d[gc[pm[s[i].k & gmask]]++] = s[i];
+            for (size_t g = p->glo; g < hi; g++) { /* gc[g] is now the end of group g's run */
+                size_t start = g ? gc[g - 1] : 0;
+                if (gc[g] > start) gb_walk(d + start, gc[g] - start, p->gb, sp + 3 * g);
+            }
         }
     }
     return NULL;
 }
 
 /* *done = 0 when the bucket Gini does not apply (an income that is not
- * whole cents): the caller goes on with the other paths. */
+ * whole cents): the caller goes on with the Gini by ranges. */
 static int gini_buckets(const mctx *c, double *S, int *done)
 {
-    size_t n = c->ngel, G0 = c->pats[0].G, ns = c->nst, NB = GINI_NB;
-    int total = c->npat == 2, two = c->o->nthreads != 1;
+    size_t n = c->ngel, G0 = c->pats[0].G, ns = c->nst, NB = GINI_NB, np = c->npat, nk = c->nk;
+    int two = c->o->nthreads != 1 && n >= ((size_t)1 << 16), gb = nbits(G0 - 1);
     *done = 0;
-    size_t *cnt = calloc(3 * NB + 1, sizeof *cnt);
+    size_t *cnt = calloc(3 * NB + 1, sizeof *cnt), *gc = malloc(2 * G0 * sizeof *gc);
+    int32_t *pm = malloc(np * G0 * sizeof *pm);
     gbrec *R = NULL, *tmp = NULL;
-    long double *sums = calloc(3 * (G0 + 1), sizeof *sums);
+    long double *sums = calloc(3 * c->Gall, sizeof *sums);
     int rc = 0;
-    if (!cnt || !sums) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+    if (!cnt || !gc || !pm || !sums) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
+    /* each pattern's group of each group of pattern 0 */
+    for (size_t g0 = 0; g0 < G0; g0++) {
+        const int32_t *cd = c->pats[0].codes + g0 * nk;
+        for (size_t pt = 0; pt < np; pt++) {
+            uint64_t key = 0;
+            for (size_t k = 0; k < nk; k++)
+                if (!((c->totmask[pt] >> k) & 1u)) key += (uint64_t)cd[k] * c->mult[pt][k];
+            pm[pt * G0 + g0] = c->direct[pt][key];
+        }
+    }
     size_t *c0 = cnt, *c1 = cnt + NB, *boff = cnt + 2 * NB;
-    gbpass ps[2] = {{c, 0, n / 2, c0, NULL, 0}, {c, n / 2, n, c1, NULL, 0}};
-    run2(gb_count, &ps[0], &ps[1], two && n >= ((size_t)1 << 16));
+    gbpass ps[2] = {{c, 0, n / 2, c0, NULL, gb, 0}, {c, n / 2, n, c1, NULL, gb, 0}};
+    run2(gb_count, &ps[0], &ps[1], two);
     if (!ps[0].ok || !ps[1].ok) goto out; /* not whole cents */
     R = am_big_alloc((n ? n : 1) * sizeof *R);
     if (!R) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
@@ -2318,152 +2233,43 @@ static int gini_buckets(const mctx *c, double *S, int *done)
     }
     boff[NB] = sum;
     ps[0].R = ps[1].R = R;
-    run2(gb_scatter, &ps[0], &ps[1], two && n >= ((size_t)1 << 16));
+    run2(gb_scatter, &ps[0], &ps[1], two);
     size_t M = maxb[0] > maxb[1] ? maxb[0] : maxb[1];
     if (!M) M = 1;
     tmp = am_big_alloc(2 * M * sizeof *tmp);
     if (!tmp) { rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); goto out; }
-    int par = two && n >= ((size_t)1 << 16);
     /* first the lower part, whole, while the upper part's buckets are sorted
      * in place; then the upper part is walked on from the lower part's sums,
-     * the Total and the groups (or two halves of the groups) side by side:
-     * the same additions in the same order as the sorted path */
-    gbpart lo = {R, boff, 0, cut, G0, 0, G0, 1, total, tmp, sums};
-    gbpart up = {R, boff, cut, NB, G0, 0, 0, 1, 0, tmp + M, sums};
-    run2(gb_part, &lo, &up, par);
-    size_t gmid = total ? 0 : G0 / 2;
-    gbpart wa = {R, boff, cut, NB, G0, 0, gmid, 0, total, tmp, sums};
-    gbpart wb = {R, boff, cut, NB, G0, gmid, G0, 0, 0, tmp + M, sums};
-    run2(gb_part, &wa, &wb, par);
-    for (size_t g = 0; g <= G0; g++) {
-        if (g == G0 && !total) break;
+     * the patterns shared out (with one pattern, its groups): the same
+     * additions in the same order as the sorted path */
+    uint64_t all = np >= 64 ? ~UINT64_C(0) : (UINT64_C(1) << np) - 1, even = all & UINT64_C(0x5555555555555555);
+    gbpart lo = {c, R, boff, 0, cut, 0, SIZE_MAX, all, 1, gb, pm, tmp, gc, sums};
+    gbpart up = {c, R, boff, cut, NB, 0, SIZE_MAX, 0, 1, gb, pm, tmp + M, gc + G0, sums};
+    run2(gb_part, &lo, &up, two);
+    gbpart wa = {c, R, boff, cut, NB, 0, np == 1 ? G0 / 2 : SIZE_MAX, np == 1 ? 1 : even, 0, gb, pm, tmp, gc, sums};
+    gbpart wb = {c, R, boff, cut, NB, np == 1 ? G0 / 2 : 0, SIZE_MAX, np == 1 ? 1 : all & ~even, 0, gb, pm, tmp + M,
+                 gc + G0, sums};
+    run2(gb_part, &wa, &wb, two);
+    for (size_t g = 0; g < c->Gall; g++) {
         const long double *a = sums + 3 * g;
-        size_t gi = g < G0 ? g : c->goff[1];
-        S[gi * ns + S_GINI] = (double)(a[1] / (a[0] * a[2]) - 1.0L);
+        S[g * ns + S_GINI] = (double)(a[1] / (a[0] * a[2]) - 1.0L);
     }
     *done = 1;
 out:
-    free(cnt); free(sums); free(R); free(tmp);
+    free(cnt); free(gc); free(pm); free(sums); free(R); free(tmp);
     return rc;
 }
 
-/* The Gini of every group in one sort, when every income is a whole number
- * of cents: fast_prepare noted, for each row that enters, its table row and
- * its group of pattern 0 (every key column, no margin); these become one
- * 64-bit element (cents - min cents | group | row, from the top), sorted by
- * the cents alone (stable LSD radix, so equal incomes stay in table order)
- * and walked once exactly as compute() walks the whole order: equal incomes
- * are one block; each group of each pattern (the group of pattern 0 gives
- * the others: gmap) keeps its weight below the block, and the block adds
- * x S (2 C + S) and x S. The same sums in the same order as the sorted path,
- * so the same figures. The weights are read from the table column by row
- * (gathered a chunk at a time, many loads in flight). */
+/* The Gini of every group: by value buckets when the incomes are whole
+ * cents and the full grouping has at most 8192 groups, else by ranges. */
 static int fast_gini(const mctx *c, double *S)
 {
-    size_t n = c->ngel, G = c->Gall, ns = c->nst, np = c->npat, nk = c->nk;
     size_t G0 = c->pats[0].G;
-    if (G0 >= 1 && G0 <= 256 && (np == 1 || (np == 2 && c->pats[1].G == 1))) {
+    if (G0 >= 1 && G0 <= GB_MAXG) {
         int done, rc = gini_buckets(c, S, &done);
         if (rc || done) return rc;
     }
-    const am_col *I = c->fI, *W = c->fW;
-    int ireal = I->type == ARMOEDE_TYPE_REAL;
-    uint64_t *el = c->gel;
-    uint64_t *tmp = am_big_alloc((n ? n : 1) * sizeof *tmp);
-    if (!tmp) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
-    /* whole cents? (the cents go to tmp for the moment) */
-    int64_t cmin = INT64_MAX, cmax = INT64_MIN;
-    int cents = 1;
-    for (size_t k = 0; k < n; k++) {
-        size_t r = (uint32_t)el[k];
-        int64_t cc;
-        if (!to_cents(ireal ? I->v.r[r] : num_at(I, r), &cc)) { cents = 0; break; }
-        tmp[k] = (uint64_t)cc;
-        if (cc < cmin) cmin = cc;
-        if (cc > cmax) cmax = cc;
-    }
-    int vb = (n && cents) ? nbits((uint64_t)cmax - (uint64_t)cmin) : 0; /* unsigned: no overflow */
-    int gb = nbits(G0 > 0 ? G0 - 1 : 0), rb = nbits(c->N > 0 ? c->N - 1 : 0);
-    if (!cents || vb + gb + rb > 64) {
-        free(tmp);
-        return gini_ranges(c, S);
-    }
-    int lo = gb + rb; /* the cents start at this bit */
-    uint64_t rmask = rb ? (~UINT64_C(0) >> (64 - rb)) : 0, gmask = gb ? (~UINT64_C(0) >> (64 - gb)) : 0;
-    for (size_t k = 0; k < n; k++) {
-        uint64_t e = el[k];
-        el[k] = (lo < 64 ? ((uint64_t)((int64_t)tmp[k] - cmin) << lo) : 0) | ((e >> 32) << rb) | (e & UINT32_MAX);
-    }
-    int nth = c->o->nthreads == 1 ? 1 : 2;
-    gwalk wk[2];
-    memset(wk, 0, sizeof wk);
-    int rc = 0;
-    for (int t = 0; t < nth; t++) {
-        gwalk *k = &wk[t];
-        k->el = el; k->n = n; k->lo = lo; k->rb = rb; k->rmask = rmask; k->gmask = gmask; k->cmin = cmin;
-        k->W = W; k->G = G;
-        k->gmap = malloc((G0 ? G0 : 1) * np * sizeof *k->gmap);
-        k->gcnt = calloc(G0 ? G0 : 1, sizeof *k->gcnt);
-        k->acc = calloc(4 * (G ? G : 1), sizeof *k->acc);
-        k->stamp = calloc(G ? G : 1, sizeof *k->stamp);
-        k->touched = malloc((G ? G : 1) * sizeof *k->touched);
-        if (!k->gmap || !k->gcnt || !k->acc || !k->stamp || !k->touched) {
-            rc = am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
-            goto out;
-        }
-    }
-    /* the groups of each pattern-0 group, shared out between the walks: by
-     * pattern when there are several (each group's sums are made by one walk
-     * alone, in the same order whatever the number of walks) */
-    for (size_t g0 = 0; g0 < G0; g0++) {
-        const int32_t *cd = c->pats[0].codes + g0 * nk;
-        for (size_t p = 0; p < np; p++) {
-            uint64_t key = 0;
-            for (size_t k = 0; k < nk; k++)
-                if (!((c->totmask[p] >> k) & 1u)) key += (uint64_t)cd[k] * c->mult[p][k];
-            int t = nth == 1 ? 0 : np > 1 ? (int)(p % 2) : (int)(g0 % 2);
-            gwalk *k = &wk[t];
-            k->gmap[g0 * np + k->gcnt[g0]++] = (int32_t)c->goff[p] + c->direct[p][key];
-        }
-    }
-    for (int t = 0; t < nth; t++) {
-        gwalk *k = &wk[t];
-        k->np = np;
-        k->one = G0 > 0 ? k->gmap[0] : -1;
-        for (size_t g0 = 0; g0 < G0 && k->one >= 0; g0++)
-            if (k->gcnt[g0] != 1 || k->gmap[g0 * np] != k->one) k->one = -1;
-    }
-    if (lo < 64 && (rc = am_radix_sort_u64(el, tmp, n, lo, vb, nth))) goto out;
-    /* the weights in sorted order into tmp (one gather, in two halves), then the walks */
-    double *ws = (double *)(void *)tmp;
-    for (int t = 0; t < nth; t++) {
-        wk[t].ws = wk[t].wout = ws;
-        wk[t].glo = nth == 1 ? 0 : t ? n / 2 : 0;
-        wk[t].ghi = nth == 1 || t ? n : n / 2;
-    }
-    for (int step = 0; step < 2; step++) {
-        void *(*f)(void *) = step ? gini_walk : gini_gather;
-        pthread_t th;
-        int spawned = nth == 2 && pthread_create(&th, NULL, f, &wk[1]) == 0;
-        f(&wk[0]);
-        if (spawned) pthread_join(th, NULL);
-        else if (nth == 2) f(&wk[1]);
-    }
-    for (int t = 0; t < nth; t++) {
-        const gwalk *k = &wk[t];
-        for (size_t g0 = 0; g0 < G0; g0++)
-            for (uint32_t a = 0; a < k->gcnt[g0]; a++) {
-                size_t g = (size_t)k->gmap[g0 * np + a];
-                const long double *ac = k->acc;
-                S[g * ns + S_GINI] = (double)(ac[2 * G + g] / (ac[g] * ac[3 * G + g]) - 1.0L);
-            }
-    }
-out:
-    free(tmp);
-    for (int t = 0; t < 2; t++) {
-        free(wk[t].gmap); free(wk[t].gcnt); free(wk[t].acc); free(wk[t].stamp); free(wk[t].touched);
-    }
-    return rc;
+    return gini_ranges(c, S);
 }
 
 /* arpt and arpr against the year's threshold in two passes: fast_prepare

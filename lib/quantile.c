@@ -19,7 +19,6 @@
 #include "internal.h"
 #include "quantile.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #if defined(__linux__)
@@ -43,125 +42,6 @@ void *am_big_alloc(size_t bytes)
     return malloc(bytes);
 }
 
-/* ---- am_radix_sort_u64 ----
- * With two threads each pass scatters the first half of the current order
- * (thread 0) and the second half (thread 1), each digit's elements of the
- * first half before those of the second: so each thread needs the counts of
- * its half. The first pass's come from a counting pass over the input;
- * every scatter counts the next pass's digits by the half of the output each
- * element lands in (the next pass's halves), so no pass reads twice. */
-typedef struct {
-    const uint64_t *src;
-    uint64_t *dst;
-    size_t lo, hi, mid;
-    size_t *h;    /* count: this half's histograms (passes x nb); scatter: this half's next positions */
-    size_t *nx;   /* scatter: counts of the next digit, by output half (2 x nb) */
-    size_t nb;
-    int passes, shift, dbits, sh, nsh; /* scatter: this digit's shift, the next one's (-1: none) */
-} rs_part;
-
-static void *rs_count(void *arg)
-{
-    rs_part *p = arg;
-    const uint64_t *a = p->src;
-    uint64_t mask = p->nb - 1;
-    for (size_t i = p->lo; i < p->hi; i++) {
-        uint64_t v = a[i] >> p->shift;
-        for (int ps = 0; ps < p->passes; ps++)
-            p->h[(size_t)ps * p->nb + (size_t)((v >> (ps * p->dbits)) & mask)]++;
-    }
-    return NULL;
-}
-
-static void *rs_scatter(void *arg)
-{
-    rs_part *p = arg;
-    const uint64_t *a = p->src;
-    uint64_t *b = p->dst;
-    size_t *h = p->h, *nx = p->nx, mid = p->mid, nb = p->nb;
-    int sh = p->sh, nsh = p->nsh;
-    uint64_t mask = nb - 1;
-    if (nsh < 0)
-        for (size_t i = p->lo; i < p->hi; i++) {
-            uint64_t v = a[i];
-            b[h[(v >> sh) & mask]++] = v;
-        }
-    else
-        for (size_t i = p->lo; i < p->hi; i++) {
-            uint64_t v = a[i];
-            size_t d = h[(v >> sh) & mask]++;
-            b[d] = v;
-            nx[(d >= mid ? nb : 0) + (size_t)((v >> nsh) & mask)]++;
-        }
-    return NULL;
-}
-
-/* Run f on both parts, the second on a thread when there are two (or on
- * this one when the thread cannot be made: the same result). */
-static void rs_run(void *(*f)(void *), rs_part *pt, int two)
-{
-    pthread_t th;
-    int spawned = two && pthread_create(&th, NULL, f, &pt[1]) == 0;
-    f(&pt[0]);
-    if (spawned) pthread_join(th, NULL);
-    else if (two) f(&pt[1]);
-}
-
-int am_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, int shift, int bits, int nthreads)
-{
-    if (n < 2 || bits <= 0 || shift >= 64) return ARMOEDE_OK;
-    if (shift + bits > 64) bits = 64 - shift;
-    int passes = (bits + 10) / 11;
-    int dbits = (bits + passes - 1) / passes;
-    size_t nb = (size_t)1 << dbits;
-    int two = nthreads >= 2 && n >= ((size_t)1 << 16);
-    size_t hn = (size_t)passes * nb;
-    /* counts per half and pass; then 2 x 2 x nb next-digit counts; then 2 x nb this pass's counts */
-    size_t *hist = calloc(2 * hn + 6 * nb, sizeof *hist);
-    if (!hist) return am_fail(ARMOEDE_ENOMEM, "sort: out of memory for %zu values", n);
-    size_t *nx = hist + 2 * hn, *cnt = nx + 4 * nb;
-    size_t mid = two ? n / 2 : n;
-    rs_part pt[2];
-    for (int k = 0; k < 2; k++)
-        pt[k] = (rs_part){a, tmp, k ? mid : 0, k ? n : mid, mid, hist + (size_t)k * hn, nx + (size_t)k * 2 * nb,
-                          nb, passes, shift, dbits, 0, -1};
-    rs_run(rs_count, pt, two);
-    /* the passes that move anything (a digit the same for all is skipped) */
-    int act[64], nact = 0;
-    for (int ps = 0; ps < passes; ps++) {
-        const size_t *h0 = hist + (size_t)ps * nb, *h1 = hist + hn + (size_t)ps * nb;
-        int skip = 0;
-        for (size_t b = 0; b < nb && !skip; b++) skip = h0[b] + h1[b] == n;
-        if (!skip) act[nact++] = ps;
-    }
-    for (int k = 0; k < 2; k++) memcpy(cnt + (size_t)k * nb, hist + (size_t)k * hn + (size_t)(nact ? act[0] : 0) * nb, nb * sizeof *cnt);
-    uint64_t *src = a, *dst = tmp;
-    for (int q = 0; q < nact; q++) {
-        size_t *h0 = hist, *h1 = hist + nb; /* reused as this pass's positions */
-        size_t sum = 0;
-        for (size_t b = 0; b < nb; b++) {
-            size_t c0 = cnt[b], c1 = cnt[nb + b];
-            h0[b] = sum;
-            h1[b] = sum + c0;
-            sum += c0 + c1;
-        }
-        memset(nx, 0, 4 * nb * sizeof *nx);
-        for (int k = 0; k < 2; k++) {
-            pt[k].src = src;
-            pt[k].dst = dst;
-            pt[k].h = k ? h1 : h0;
-            pt[k].sh = shift + act[q] * dbits;
-            pt[k].nsh = q + 1 < nact ? shift + act[q + 1] * dbits : -1;
-        }
-        rs_run(rs_scatter, pt, two);
-        for (size_t b = 0; b < 2 * nb; b++) cnt[b] = nx[b] + nx[2 * nb + b];
-        uint64_t *t = src; src = dst; dst = t;
-    }
-    if (src != a) memcpy(a, src, n * sizeof *a);
-    free(hist);
-    return ARMOEDE_OK;
-}
-
 static inline uint64_t bits_key(double x)
 {
     uint64_t u;
@@ -177,10 +57,8 @@ static uint64_t make_keys(const double *x, size_t n, uint64_t *key)
     int cents = 1;
     int64_t cmin = INT64_MAX, cmax = INT64_MIN;
     for (size_t i = 0; i < n; i++) {
-        double s = x[i] * 100.0;
-        if (!(fabs(s) < 1125899906842624.0)) { cents = 0; break; } /* 2^50 */
-        int64_t c = (int64_t)llround(s);
-        if ((double)c / 100.0 != x[i]) { cents = 0; break; }
+        int64_t c;
+        if (!am_whole_cents(x[i], &c)) { cents = 0; break; }
         key[i] = (uint64_t)c;
         if (c < cmin) cmin = c;
         if (c > cmax) cmax = c;

@@ -29,13 +29,18 @@ AM_HIDDEN int am_sort_perm(const double *x, size_t n, uint32_t *perm);
  * (NULL: allocated here); for callers that sort many times. */
 AM_HIDDEN int am_sort_perm_buf(const double *x, size_t n, uint32_t *perm, void *scratch);
 
-/* Stable LSD radix sort of a[0..n) by the bits [shift, shift + bits) of
- * each element (the other bits are carried along: a payload; the bits above
- * shift + bits must be the same in every element); tmp holds n elements. The result is in a. Digits of at most 11 bits, a digit that is
- * the same for every element skipped; with nthreads 2 (and n large) the
- * histogram and scatter passes are split over two threads, with the same
- * result. Returns 0, or ARMOEDE_ENOMEM (a left as it was). */
-AM_HIDDEN int am_radix_sort_u64(uint64_t *a, uint64_t *tmp, size_t n, int shift, int bits, int nthreads);
+/* x as a whole number of cents: 1 and *cents when x == cents / 100 exactly
+ * and |100 x| < 2^50, else 0. The test both the sort keys and the Gini by
+ * value buckets go by. */
+static inline int am_whole_cents(double x, int64_t *cents)
+{
+    double s = x * 100.0;
+    if (!(fabs(s) < 1125899906842624.0)) return 0; /* 2^50 */
+    int64_t c = (int64_t)llround(s);
+    if ((double)c / 100.0 != x) return 0;
+    *cents = c;
+    return 1;
+}
 
 /* Memory for a large scratch array (free with free()): asks the kernel for
  * huge pages where it can (Linux, MADV_HUGEPAGE), since the first touch of

@@ -731,8 +731,8 @@ static void test_bruteforce(void **state)
 
 /* ---------------- the three computation paths agree ----------------
  * arpt + arpr alone (two streaming passes), the quantile measures without
- * the Gini (streaming selection), with the Gini (streaming, sorted by ranges
- * of buckets), and all of them on the sorted path (one sort): the same
+ * the Gini (streaming selection), with the Gini (streaming, by value
+ * buckets), and all of them on the sorted path (one sort): the same
  * figures, on data with ties at the quantiles, zeros, negatives, years and
  * margins, for every rule and both comparisons. */
 static void compare_results(const armoede_result *a, const armoede_result *b)
@@ -797,7 +797,7 @@ static void test_paths_agree(void **state)
                     assert_int_equal(armoede_measures(t, &o, &rb), 0);
                     o.measures |= ARMOEDE_MEASURE_GINI;
                     armoede_result *rd = NULL;
-                    assert_int_equal(armoede_measures(t, &o, &rd), 0); /* streaming, Gini by ranges */
+                    assert_int_equal(armoede_measures(t, &o, &rd), 0); /* streaming, Gini by value buckets */
                     o.strata = "g"; /* a design column (none missing) takes the sorted path */
                     assert_int_equal(armoede_measures(t, &o, &rc), 0);
                     assert_int_equal(armoede_result_nrows(rc), armoede_result_nrows(rb) + 12);
@@ -876,9 +876,9 @@ static void test_halves_threads(void **state)
     free(x); free(w); free(yr); free(g);
 }
 
-/* The streaming Gini cuts the buckets into ranges of about half a million
- * rows: on 1.1 million rows (three ranges at least) it equals the sorted
- * path's Gini, overall and by group. */
+/* For incomes that are not whole cents the streaming Gini cuts the buckets
+ * into ranges of about half a million rows: on 1.1 million rows (three
+ * ranges at least) it equals the sorted path's Gini, overall and by group. */
 static void test_gini_ranges(void **state)
 {
     (void)state;
@@ -888,7 +888,7 @@ static void test_gini_ranges(void **state)
     int32_t *g = malloc(n * sizeof *g);
     assert_true(x && w && g);
     for (size_t i = 0; i < n; i++) {
-        x[i] = (rand() % 50 == 0) ? 0 : (double)(rand() % 6000000) / 100.0 - 500;
+        x[i] = (rand() % 50 == 0) ? 0 : ((double)(rand() % 6000000) / 100.0 - 500) / 3.0; /* not whole cents */
         w[i] = 1 + (double)(rand() % 100) / 8.0;
         g[i] = rand() % 4;
     }
@@ -917,11 +917,11 @@ static void test_gini_ranges(void **state)
     free(x); free(w); free(g);
 }
 
-/* The streaming Gini sorts once when every income is whole cents (by
- * ranges otherwise; one grouping without margins takes the bucket path):
- * the same Gini, to the last bit, as the sorted path, by two groupings with
- * both margins (four patterns) and without (one), with one thread or two,
- * for whole cents and for other incomes, with weights and without. */
+/* The streaming Gini goes by value buckets when every income is whole
+ * cents (by ranges otherwise): the same Gini, to the last bit, as the sorted
+ * path, by two groupings with both margins (four patterns) and without
+ * (one), with one thread or two, for whole cents and for other incomes,
+ * with weights and without. */
 static void test_gini_one_sort(void **state)
 {
     (void)state;
@@ -983,13 +983,13 @@ static void test_gini_one_sort(void **state)
     free(x); free(w); free(g); free(h);
 }
 
-/* The bucket Gini (one grouping of at most 256 groups, with or without its
- * Total, whole cents): against the brute-force double sum on small data;
+/* The bucket Gini (whole cents; one grouping, with or without its Total):
+ * against the brute-force double sum on small data;
  * the sorted path's bits on 400,000 rows with many ties across groups, a
  * bucket of about 6,000 rows spread over 2^27 cents (the negative incomes
- * share bucket 0: several sort passes inside one bucket), 1, 7 and 256
- * groups and no grouping, with one thread and with two. 257 groups go the
- * one-sort way. */
+ * share bucket 0: several sort passes inside one bucket), 1, 7, 256 and 257
+ * groups (8 and 9 bits of group) and no grouping, with one thread and with
+ * two. */
 static void test_gini_buckets(void **state)
 {
     (void)state;
@@ -1109,7 +1109,7 @@ static void test_gini_buckets(void **state)
                 double e = armoede_result_value(rs, i, ARMOEDE_FIELD_ESTIMATE);
                 double e1 = armoede_result_value(r1, (size_t)j1, ARMOEDE_FIELD_ESTIMATE);
                 assert_true(isfinite(e) && e > 0.3);
-                assert_true(e1 == e); /* 257 groups: the one-sort path */
+                assert_true(e1 == e);
                 assert_true(armoede_result_value(r2, (size_t)j2, ARMOEDE_FIELD_ESTIMATE) == e1);
             }
             armoede_result_free(r1);

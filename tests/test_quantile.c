@@ -248,50 +248,22 @@ static void test_sort(void **state)
     free(perm);
 }
 
-/* am_radix_sort_u64: stable by the key bits alone, the same for one and two
- * threads, with and without digits that are the same for every element. */
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
-static void test_radix_u64(void **state)
+/* am_whole_cents: exact cents or nothing; am_big_alloc gives usable memory. */
+static void test_cents_and_memory(void **state)
 {
     (void)state;
-    srand(11);
-    size_t n = 150000;
-    uint64_t *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b), *tmp = malloc(n * sizeof *tmp);
-    uint64_t *ref = malloc(n * sizeof *ref);
-    assert_true(a && b && tmp && ref);
-    const int shift = 20;
-    for (int kind = 0; kind < 3; kind++) {
-        int bits = kind == 0 ? 27 : kind == 1 ? 40 : 33;
-        for (size_t i = 0; i < n; i++) {
-            uint64_t key = kind == 0 ? (uint64_t)(rand() % 6000000)
-                         : kind == 1 ? ((uint64_t)rand() << 16 ^ (uint64_t)rand()) & ((UINT64_C(1) << 40) - 1)
-                                     : (uint64_t)(rand() % 7) << 22; /* low digits all zero */
-            a[i] = key << shift | (uint64_t)i; /* the payload: the original position */
-            /* the reference: stable = ordered by (key, position) */
-            ref[i] = a[i];
-        }
-        qsort(ref, n, sizeof *ref, cmp_u64);
-        for (int nth = 1; nth <= 2; nth++) {
-            memcpy(b, a, n * sizeof *a);
-            assert_int_equal(am_radix_sort_u64(b, tmp, n, shift, bits, nth), ARMOEDE_OK);
-            assert_memory_equal(b, ref, n * sizeof *b);
-        }
-    }
-    /* a short array and an empty one */
-    uint64_t s[3] = {UINT64_C(5) << 8 | 1, UINT64_C(2) << 8 | 2, UINT64_C(5) << 8 | 0};
-    assert_int_equal(am_radix_sort_u64(s, tmp, 3, 8, 3, 2), ARMOEDE_OK);
-    assert_true(s[0] == (UINT64_C(2) << 8 | 2) && s[1] == (UINT64_C(5) << 8 | 1) && s[2] == (UINT64_C(5) << 8 | 0));
-    assert_int_equal(am_radix_sort_u64(s, tmp, 0, 8, 3, 2), ARMOEDE_OK);
+    int64_t c = 0;
+    assert_true(am_whole_cents(17109.05, &c) && c == 1710905);
+    assert_true(am_whole_cents(-0.01, &c) && c == -1);
+    assert_true(am_whole_cents(0.0, &c) && c == 0);
+    assert_false(am_whole_cents(1.0 / 3.0, &c));
+    assert_false(am_whole_cents(0.005, &c));
+    assert_false(am_whole_cents(1e14, &c)); /* 10^16 cents: beyond 2^50 */
+    assert_false(am_whole_cents(NAN, &c));
     void *big = am_big_alloc((size_t)5 << 20);
     assert_non_null(big);
     memset(big, 1, (size_t)5 << 20);
     free(big);
-    free(a); free(b); free(tmp); free(ref);
 }
 
 int main(void)
@@ -300,7 +272,7 @@ int main(void)
         cmocka_unit_test(test_rules_unweighted), cmocka_unit_test(test_ties),
         cmocka_unit_test(test_weights),          cmocka_unit_test(test_errors),
         cmocka_unit_test(test_bruteforce),       cmocka_unit_test(test_sort),
-        cmocka_unit_test(test_radix_u64),
+        cmocka_unit_test(test_cents_and_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
