@@ -90,13 +90,6 @@ void armoede_measures_options_init(armoede_measures_options *opts)
 /* ------------------------------------------------------------------------
  * Column helpers
  * ---------------------------------------------------------------------- */
-static inline double num_at(const am_col *c, size_t i)
-{
-    if (c->type == ARMOEDE_TYPE_REAL) return c->v.r[i];
-    int64_t v = am_ival(c, i);
-    return v == ARMOEDE_NA_INT ? NAN : (double)v;
-}
-
 /* The Gini sums of one block of tied incomes v: acc[G + g] holds the block's
  * weight in group g (for the nt groups in touched); add it to the cumulative
  * weight acc[g] and to the sums acc[2G + g] and acc[3G + g]. One place for the
@@ -116,15 +109,10 @@ static inline void gini_flush(long double *acc, size_t G, const int32_t *touched
 static int is_numeric(const am_col *c) { return c->type == ARMOEDE_TYPE_REAL || c->type == ARMOEDE_TYPE_INT; }
 static int is_key(const am_col *c) { return c->type == ARMOEDE_TYPE_CAT || c->type == ARMOEDE_TYPE_INT; }
 
-/* Key value of row i as int64 (CAT code, INT value); *missing set. */
+/* Key value of row i (am_key) with *missing set. */
 static inline int64_t key_at(const am_col *c, size_t i, int *missing)
 {
-    if (c->type == ARMOEDE_TYPE_CAT) {
-        int32_t k = c->v.c[i];
-        *missing = k < 0;
-        return k;
-    }
-    int64_t v = am_ival(c, i);
+    int64_t v = am_key(c, i);
     *missing = v == ARMOEDE_NA_INT;
     return v;
 }
@@ -250,11 +238,11 @@ static int equiv_factors(const armoede_table *t, const armoede_equivalise_option
         if (!is_numeric(P) || (A && !is_numeric(A)) || (B && !is_numeric(B)))
             return am_fail(ARMOEDE_ETYPE, "%s: composition columns must be numeric", fn);
         for (size_t i = 0; i < n; i++) {
-            double np = num_at(P, i), a = A ? num_at(A, i) : 0, b = B ? num_at(B, i) : 0;
+            double np = am_num(P, i), a = A ? am_num(A, i) : 0, b = B ? am_num(B, i) : 0;
             double f = NAN;
             if (np == floor(np) && a == floor(a) && b == floor(b) && a >= 0 && b >= 0 && np >= 1 &&
                 np < 1000 && (!A || !B || a <= b) && a <= np && b <= np) {
-                int y = ycol >= 0 ? (int)num_at(&t->cols[ycol], i) : 2018;
+                int y = ycol >= 0 ? (int)am_num(&t->cols[ycol], i) : 2018;
                 int rc;
                 if (o->scale == ARMOEDE_SCALE_OECD)
                     rc = armoede_equivalence_factor(o->scale, y, (int)a, 0, (int)(np - a), &f);
@@ -293,9 +281,9 @@ static int equiv_factors(const armoede_table *t, const armoede_equivalise_option
         int32_t id = pm_id(&m, h, y);
         hid[i] = id;
         double age = NAN;
-        if (ac >= 0) age = num_at(&t->cols[ac], i);
+        if (ac >= 0) age = am_num(&t->cols[ac], i);
         if (isnan(age) && bc >= 0 && Y) {
-            double b = num_at(&t->cols[bc], i);
+            double b = am_num(&t->cols[bc], i);
             if (!isnan(b)) age = (double)y - b;
         }
         int cls = isnan(age) || age < 0 ? 3 : age < 14 ? 0 : age < 18 ? 1 : 2;
@@ -306,7 +294,7 @@ static int equiv_factors(const armoede_table *t, const armoede_equivalise_option
         if (hid[i] >= 0) {
             const int *c = &cnt[4 * (size_t)hid[i]];
             if (c[3] > 0) st->unknown_age++;
-            else if (armoede_equivalence_factor(o->scale, Y ? (int)num_at(Y, i) : 2018, c[0], c[1], c[2],
+            else if (armoede_equivalence_factor(o->scale, Y ? (int)am_num(Y, i) : 2018, c[0], c[1], c[2],
                                                 &f))
                 f = NAN;
         }
@@ -341,7 +329,7 @@ int armoede_equivalise(armoede_table *t, const armoede_equivalise_options *opts,
     size_t miss = 0;
     if (!rc) {
         for (size_t i = 0; i < n; i++) {
-            fac[i] = num_at(&t->cols[ic], i) / fac[i];
+            fac[i] = am_num(&t->cols[ic], i) / fac[i];
             if (!isfinite(fac[i])) { fac[i] = NAN; miss++; }
         }
         rc = armoede_table_add_real(t, name, fac, n, 1);
@@ -913,7 +901,7 @@ static int norm_lines(const armoede_table *t, const armoede_measures_options *o,
         const am_col *R = &t->cols[rcol];
         int64_t zz = llround(o->fgt_p * 100.0 * 1e6);
         for (size_t i = 0; i < n; i++) {
-            double r = num_at(R, i);
+            double r = am_num(R, i);
             fhas[i] = isfinite(r) && fabs(r) < 1e9;
             if (!fhas[i]) continue;
             fx[i] = r / 100.0;
@@ -945,8 +933,8 @@ static int norm_lines(const armoede_table *t, const armoede_measures_options *o,
     }
     int rc = 0;
     for (size_t i = 0; i < n && !rc; i++) {
-        double x = num_at(I, i), norm = NAN;
-        if (Nc) norm = num_at(Nc, i);
+        double x = am_num(I, i), norm = NAN;
+        if (Nc) norm = am_num(Nc, i);
         else {
             int m1 = 0, m2 = 0, m3 = 0;
             int64_t y = key_at(&t->cols[yc], i, &m1), ty = key_at(&t->cols[tc], i, &m2),
@@ -1144,12 +1132,12 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
     }
     size_t n = 0;
     for (size_t i = 0; i < N; i++) {
-        double inc = num_at(I, i);
+        double inc = am_num(I, i);
         int out = 1;
         double e = x ? inc / x[i] : inc;
         if (!isfinite(inc)) nt->bad_income++;
         else if (!isfinite(e)) nt->bad_equiv++;
-        else if (Wc && !(num_at(Wc, i) > 0 && isfinite(num_at(Wc, i)))) nt->bad_weight++;
+        else if (Wc && !(am_num(Wc, i) > 0 && isfinite(am_num(Wc, i)))) nt->bad_weight++;
         else {
             int miss = 0;
             for (size_t k = 0; k < nk && !miss; k++) miss = key_code(&c->dims[k], i) < 0;
@@ -1190,7 +1178,7 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
         uint32_t r = keep ? keep[perm[k]] : perm[k];
         c->rows[k] = r;
         c->xs[k] = xsrc[perm[k]];
-        c->ws[k] = Wc ? num_at(Wc, r) : 1.0;
+        c->ws[k] = Wc ? am_num(Wc, r) : 1.0;
         c->ys[k] = ycol >= 0 ? key_code(&c->dims[0], r) : 0;
     }
     free(perm); free(keep); free(xk);
@@ -1438,9 +1426,9 @@ static inline size_t f_bucket(double x, unsigned mb, size_t nb)
 /* Row i enters: finite income, valid weight, every key present. */
 static inline __attribute__((always_inline)) int f_row(const mctx *c, size_t i, double *x, double *w, int32_t *codes)
 {
-    double v = c->fI->type == ARMOEDE_TYPE_REAL ? c->fI->v.r[i] : num_at(c->fI, i);
+    double v = am_num(c->fI, i);
     if (!isfinite(v)) return 0;
-    double ww = !c->fW ? 1.0 : c->fW->type == ARMOEDE_TYPE_REAL ? c->fW->v.r[i] : num_at(c->fW, i);
+    double ww = !c->fW ? 1.0 : am_num(c->fW, i);
     if (!(ww > 0 && isfinite(ww))) return 0;
     for (size_t k = 0; k < c->nk; k++)
         if ((codes[k] = key_code(&c->dims[k], i)) < 0) return 0;
@@ -1811,9 +1799,9 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
     for (size_t i = 0; i < N; i++) {
         if (!f_row(c, i, &x, &w, codes)) {
             /* which rule left it out, for the notes */
-            double v = num_at(I, i);
+            double v = am_num(I, i);
             if (!isfinite(v)) { nt->bad_income++; continue; }
-            double ww = W ? num_at(W, i) : 1.0;
+            double ww = W ? am_num(W, i) : 1.0;
             if (!(ww > 0 && isfinite(ww))) { nt->bad_weight++; continue; }
             int miss = 0;
             for (size_t k = 0; k < nk && !miss; k++) miss = key_code(&c->dims[k], i) < 0;
@@ -1917,7 +1905,7 @@ static int gini_ranges(const mctx *c, double *S)
     for (size_t i = 0; i < c->N; i++) gbk[i] = 0xffff;
     for (size_t k = 0; k < c->ngel; k++) {
         size_t r = (uint32_t)c->gel[k];
-        size_t gb = f_bucket(num_at(c->fI, r), GINI_MB, GINI_NB);
+        size_t gb = f_bucket(am_num(c->fI, r), GINI_MB, GINI_NB);
         gcnt[gb]++;
         gbk[r] = (uint16_t)gb;
     }
@@ -2038,11 +2026,6 @@ typedef struct {
     int ok;             /* count: every income is whole cents */
 } gbpass;
 
-static inline double gb_income(const am_col *I, size_t r)
-{
-    return I->type == ARMOEDE_TYPE_REAL ? I->v.r[r] : num_at(I, r);
-}
-
 static void *gb_count(void *arg)
 {
     gbpass *p = arg;
@@ -2050,7 +2033,7 @@ static void *gb_count(void *arg)
     const am_col *I = p->c->fI;
     p->ok = 0;
     for (size_t k = p->lo; k < p->hi; k++) {
-        double x = gb_income(I, (uint32_t)el[k]);
+        double x = am_num(I, (uint32_t)el[k]);
         int64_t cc;
         if (!am_whole_cents(x, &cc)) return NULL;
         p->cnt[f_bucket(x, GINI_MB, GINI_NB)]++;
@@ -2069,10 +2052,10 @@ static void *gb_scatter(void *arg)
     for (size_t k = p->lo; k < p->hi; k++) {
         uint64_t e = el[k];
         size_t r = (uint32_t)e;
-        double x = gb_income(I, r);
+        double x = am_num(I, r);
         int64_t cc = 0;
         (void)am_whole_cents(x, &cc); /* the count pass found every income whole cents */
-        double w = !W ? 1.0 : W->type == ARMOEDE_TYPE_REAL ? W->v.r[r] : num_at(W, r);
+        double w = !W ? 1.0 : am_num(W, r);
         R[pos[f_bucket(x, GINI_MB, GINI_NB)]++] = (gbrec){((uint64_t)(cc + GB_OFF) << p->gb) | (e >> 32), w};
     }
     return NULL;
@@ -2345,7 +2328,7 @@ static int fast_arpr2(mctx *c, double **st)
     const am_col *I = c->fI;
     int ireal = I->type == ARMOEDE_TYPE_REAL, euro = rule == AM_Q_EUROSTAT;
     for (size_t i = 0; i < c->N; i++) {
-        double v = ireal ? I->v.r[i] : num_at(I, i);
+        double v = ireal ? I->v.r[i] : am_num(I, i);
         if (!isfinite(v)) continue;
         size_t y = c->ycolp ? (size_t)key_code(&c->dims[0], i) : 0;
         if (y >= Y) continue; /* a missing year */
