@@ -800,6 +800,41 @@ static inline int filtered_out(const mctx *c, size_t i)
     return 0;
 }
 
+/* The rule that leaves row i out (OUT_IN: it enters), tested in this order:
+ * income, equivalised income (income / x[i]; x NULL: none), weight, keys,
+ * design columns (S, Cl; NULL: none), population filters. The one place
+ * that decides both what enters the sorted path and what the notes count. */
+enum { OUT_IN, OUT_INCOME, OUT_EQUIV, OUT_WEIGHT, OUT_KEY, OUT_DESIGN, OUT_FILTER };
+static int row_out(const mctx *c, const am_col *I, const am_col *W, const double *x, const am_col *S, const am_col *Cl,
+                   size_t i)
+{
+    double inc = am_num(I, i);
+    if (!isfinite(inc)) return OUT_INCOME;
+    if (x && !isfinite(inc / x[i])) return OUT_EQUIV;
+    if (W) {
+        double w = am_num(W, i);
+        if (!(w > 0 && isfinite(w))) return OUT_WEIGHT;
+    }
+    for (size_t k = 0; k < c->nk; k++)
+        if (key_code(&c->dims[k], i) < 0) return OUT_KEY;
+    if ((S && am_key(S, i) == ARMOEDE_NA_INT) || (Cl && am_key(Cl, i) == ARMOEDE_NA_INT)) return OUT_DESIGN;
+    if (filtered_out(c, i)) return OUT_FILTER;
+    return OUT_IN;
+}
+
+static void note_out(mnotes *nt, int why)
+{
+    switch (why) {
+    case OUT_INCOME: nt->bad_income++; break;
+    case OUT_EQUIV: nt->bad_equiv++; break;
+    case OUT_WEIGHT: nt->bad_weight++; break;
+    case OUT_KEY: nt->bad_key++; break;
+    case OUT_DESIGN: nt->bad_design++; break;
+    case OUT_FILTER: nt->filtered++; break;
+    default: break;
+    }
+}
+
 static int cmp_i64(const void *a, const void *b)
 {
     int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -1131,25 +1166,11 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
         if (!keep || !xk) { free(keep); free(xk); rc = am_fail(ARMOEDE_ENOMEM, "%s: out of memory", fn); goto fail; }
     }
     size_t n = 0;
+    const am_col *Sc = scol >= 0 ? &t->cols[scol] : NULL, *Cc = ccol >= 0 ? &t->cols[ccol] : NULL;
     for (size_t i = 0; i < N; i++) {
-        double inc = am_num(I, i);
-        int out = 1;
-        double e = x ? inc / x[i] : inc;
-        if (!isfinite(inc)) nt->bad_income++;
-        else if (!isfinite(e)) nt->bad_equiv++;
-        else if (Wc && !(am_num(Wc, i) > 0 && isfinite(am_num(Wc, i)))) nt->bad_weight++;
-        else {
-            int miss = 0;
-            for (size_t k = 0; k < nk && !miss; k++) miss = key_code(&c->dims[k], i) < 0;
-            int m1 = 0, m2 = 0;
-            if (scol >= 0) key_at(&t->cols[scol], i, &m1);
-            if (ccol >= 0) key_at(&t->cols[ccol], i, &m2);
-            if (miss) nt->bad_key++;
-            else if (m1 || m2) nt->bad_design++;
-            else if (filtered_out(c, i)) nt->filtered++;
-            else out = 0;
-        }
-        if (out) {
+        int why = row_out(c, I, Wc, x, Sc, Cc, i);
+        if (why) {
+            note_out(nt, why);
             if (!keep) { /* the first row left out: from here on, copy */
                 keep = malloc((N ? N : 1) * sizeof *keep);
                 xk = malloc((N ? N : 1) * sizeof *xk);
@@ -1158,7 +1179,7 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
             }
             continue;
         }
-        if (keep) { keep[n] = (uint32_t)i; xk[n] = e; }
+        if (keep) { keep[n] = (uint32_t)i; xk[n] = x ? am_num(I, i) / x[i] : am_num(I, i); }
         n++;
     }
     const double *xsrc = keep ? xk : I->v.r;
@@ -1798,15 +1819,7 @@ static int fast_prepare(mctx *c, const armoede_table *t, int icol, int wcol, uns
     }
     for (size_t i = 0; i < N; i++) {
         if (!f_row(c, i, &x, &w, codes)) {
-            /* which rule left it out, for the notes */
-            double v = am_num(I, i);
-            if (!isfinite(v)) { nt->bad_income++; continue; }
-            double ww = W ? am_num(W, i) : 1.0;
-            if (!(ww > 0 && isfinite(ww))) { nt->bad_weight++; continue; }
-            int miss = 0;
-            for (size_t k = 0; k < nk && !miss; k++) miss = key_code(&c->dims[k], i) < 0;
-            if (miss) nt->bad_key++;
-            else nt->filtered++;
+            note_out(nt, row_out(c, I, W, NULL, NULL, NULL, i)); /* which rule left it out */
             continue;
         }
         n++;
