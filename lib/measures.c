@@ -545,6 +545,30 @@ typedef struct {
     const am_col *fwy, *fst, *fin; /* population filters that are on (whole_year, student, institutional) */
 } mctx;
 
+/* The patterns and the streaming path's state, freed and cleared: by
+ * mctx_free, and when fast_prepare gives way to the sorted path. */
+static void fast_free(mctx *c)
+{
+    for (size_t p = 0; p < c->npat; p++) {
+        if (c->pats) { free(c->pats[p].gs); free(c->pats[p].codes); free(c->pats[p].gyear); free(c->pats[p].order); }
+        if (c->direct) free(c->direct[p]);
+        if (c->gw) free(c->gw[p]);
+        if (c->gn) free(c->gn[p]);
+        if (c->khist) free(c->khist[p]);
+        if (c->kcnt) free(c->kcnt[p]);
+        if (c->gkey) free(c->gkey[p]);
+    }
+    free(c->pats); free(c->direct); free(c->mult); free(c->totmask); free(c->goff);
+    free(c->yhist); free(c->ytot);
+    free(c->gw); free(c->gn); free(c->khist); free(c->kcnt); free(c->gkey); free(c->prange);
+    free(c->gel);
+    c->pats = NULL; c->direct = NULL; c->mult = NULL; c->totmask = NULL; c->goff = NULL;
+    c->yhist = c->ytot = NULL;
+    c->gw = NULL; c->gn = NULL; c->khist = NULL; c->kcnt = NULL; c->gkey = NULL; c->prange = NULL;
+    c->gel = NULL; c->ngel = 0;
+    c->npat = 0;
+}
+
 static void mctx_free(mctx *c)
 {
     free(c->xs); free(c->ws); free(c->rows); free(c->ys);
@@ -557,29 +581,11 @@ static void mctx_free(mctx *c)
             free(c->dims[k].vals);
         }
     free(c->dims);
-    if (c->pats)
-        for (size_t p = 0; p < c->npat; p++) {
-            free(c->pats[p].gs); free(c->pats[p].codes); free(c->pats[p].gyear); free(c->pats[p].order);
-        }
-    free(c->pats);
     free(c->fx); free(c->fz); free(c->fpoor); free(c->fhas);
     free(c->wcur); free(c->wprev);
     free(c->psu); free(c->sstart);
     free(c->cells);
-    if (c->direct)
-        for (size_t p = 0; p < c->npat; p++) free(c->direct[p]);
-    free(c->direct); free(c->mult); free(c->totmask); free(c->goff);
-    free(c->yhist); free(c->ytot);
-    if (c->gw)
-        for (size_t p = 0; p < c->npat; p++) { free(c->gw[p]); free(c->gn[p]); }
-    free(c->gw); free(c->gn);
-    for (size_t p = 0; p < c->npat; p++) {
-        if (c->khist) free(c->khist[p]);
-        if (c->kcnt) free(c->kcnt[p]);
-        if (c->gkey) free(c->gkey[p]);
-    }
-    free(c->khist); free(c->kcnt); free(c->gkey); free(c->prange);
-    free(c->gel);
+    fast_free(c);
 }
 
 /* Statistics of every pattern's groups for weights ws (sorted order). st[p]
@@ -1137,18 +1143,7 @@ static int setup(mctx *c, const armoede_table *t, const armoede_measures_options
         rc = fast_prepare(c, t, icol, wcol, marg, nt);
         if (rc <= 0) goto fail; /* done (0) or an error */
         /* too many groups for the streaming path: undo, take the general one */
-        if (c->pats)
-            for (size_t p = 0; p < c->npat; p++) {
-                free(c->pats[p].codes); free(c->pats[p].gyear); free(c->pats[p].order);
-                if (c->direct) free(c->direct[p]);
-            }
-        free(c->pats); free(c->direct); free(c->mult); free(c->totmask); free(c->goff);
-        c->pats = NULL; c->direct = NULL; c->mult = NULL; c->totmask = NULL; c->goff = NULL;
-        /* (fast_prepare gives up before it fills any per-pattern entry of these) */
-        free(c->gw); free(c->gn); free(c->prange); free(c->khist); free(c->kcnt); free(c->gkey);
-        free(c->gel); c->gel = NULL; c->ngel = 0;
-        c->gw = NULL; c->gn = NULL; c->prange = NULL; c->khist = NULL; c->kcnt = NULL; c->gkey = NULL;
-        c->npat = 0;
+        fast_free(c);
         memset(nt, 0, sizeof *nt);
         c->fast = 0;
         rc = 0;
