@@ -265,7 +265,6 @@ static int prep_setup(prep *p, const armoede_table *t, const armoede_impact_opti
     return 0;
 }
 
-
 typedef struct {
     size_t skips[SK_COUNT_];
     am_rowclass_stats rs; /* wealth tested and missing, the first row needing a norm the table lacks */

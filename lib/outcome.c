@@ -42,9 +42,6 @@ void armoede_debt_options_init(armoede_debt_options *opts)
 /* Small tools                                                          */
 /* ================================================================== */
 
-
-
-
 /* (id, year) -> value, open addressing. */
 typedef struct {
     int64_t id;
@@ -435,7 +432,6 @@ static void share_fields(const acc *a, int weighted, double z, double *f)
 /* ================================================================== */
 /* Take-up and non-take-up                                              */
 /* ================================================================== */
-
 enum { OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE };
 typedef struct {
     int col;

@@ -113,7 +113,6 @@ static const am_col *opt_col(const armoede_table *t, const char *name)
     return j < 0 ? NULL : &t->cols[j];
 }
 
-
 static void day_label(int64_t day, char *buf, size_t n)
 {
     int y, m, d;

@@ -126,9 +126,6 @@ static int is_key_type(const am_col *c) { return c->type == ARMOEDE_TYPE_CAT || 
 /* Label of a row's value in a CAT or INT column (NULL when missing). */
 static const char *label_of(const am_col *c, size_t i, char *buf, size_t n) { return am_col_label(c, i, buf, n); }
 
-/* A compact, hashable identity of a CAT/INT value: the CAT code or the integer. */
-
-
 static int bad_row(const sv *p, size_t i, const char *col, const char *what)
 {
     char where[512];
