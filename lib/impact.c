@@ -556,7 +556,7 @@ static inline size_t nchunks_of(size_t n) { return n ? (n + CHUNK - 1) / CHUNK :
 static int setup_norm_cache(prep *p)
 {
     const armoede_table *t = p->t;
-    am_rowclass_bind(&p->k, t, p->col, &p->o, p->weighted, p->np, p->thr);
+    am_rowclass_bind(&p->k, t, p->col, &p->o, p->np, p->thr);
     if (p->col[ARMOEDE_ROLE_RATIO_PCT] >= 0 || p->col[ARMOEDE_ROLE_NORM] >= 0) return 0;
     const am_col *yc = &t->cols[p->col[ARMOEDE_ROLE_YEAR]];
     if (yc->type != ARMOEDE_TYPE_INT) return am_fail(ARMOEDE_ETYPE, "year column must be integer");

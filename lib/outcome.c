@@ -576,7 +576,7 @@ static int clause_ok(const tu *p, const clause *c, size_t i)
 /* The row classifier (rowclass.h) and its norm table for the data's years. */
 static int setup_norms(tu *p)
 {
-    am_rowclass_bind(&p->k, p->t, p->col, &p->po, p->weighted, p->nthr, p->thr);
+    am_rowclass_bind(&p->k, p->t, p->col, &p->po, p->nthr, p->thr);
     if (p->col[ARMOEDE_ROLE_RATIO_PCT] >= 0 || p->col[ARMOEDE_ROLE_NORM] >= 0) return 0;
     if (p->ymax >= p->ymin && p->ymax - p->ymin + 1 > 1000)
         return am_fail(ARMOEDE_EDATA, "years %d to %d: not a plausible range of years", (int)p->ymin, (int)p->ymax);

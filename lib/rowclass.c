@@ -14,7 +14,7 @@ const char *const am_skip_text[AM_SK_COUNT_] = {
     "weight missing, zero or negative"};
 
 void am_rowclass_bind(am_rowclass *k, const armoede_table *t, const int *col, const armoede_impact_options *o,
-                      int weighted, size_t np, const double *thr)
+                      size_t np, const double *thr)
 {
     k->t = t;
     memcpy(k->col, col, sizeof k->col);
@@ -24,7 +24,7 @@ void am_rowclass_bind(am_rowclass *k, const armoede_table *t, const int *col, co
     k->negative_exclude = o->negative_income == ARMOEDE_NEGATIVE_EXCLUDE;
     k->wealth_limit = o->wealth_limit;
     k->norms = o->norms;
-    k->weighted = weighted;
+    k->weighted = col[ARMOEDE_ROLE_WEIGHT] >= 0;
     if (np > AM_ROWCLASS_MAXTHR) np = AM_ROWCLASS_MAXTHR; /* the callers allow no more */
     k->np = np;
     k->stride = np ? np : 1;

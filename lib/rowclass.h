@@ -57,11 +57,12 @@ typedef struct {
 } am_rowclass_stats;
 
 /* Set up k from the caller's columns, options and np thresholds (at most
- * AM_ROWCLASS_MAXTHR; copied); thr_cents is kept: am_rowclass_norms makes it. */
+ * AM_ROWCLASS_MAXTHR; copied); weighted when a weight column is mapped;
+ * thr_cents is kept: am_rowclass_norms makes it. */
 AM_HIDDEN void am_rowclass_bind(am_rowclass *k, const armoede_table *t, const int *col, const armoede_impact_options *o,
-                                int weighted, size_t np, const double *thr);
+                                size_t np, const double *thr);
 /* Build k->thr_cents for years ylo..yhi (the range of the year column, which
- * the caller has checked) from the norms of k->o; nothing to do when a ratio
+ * the caller has checked) from k->norms; nothing to do when a ratio
  * or a per-record norm column is in use. The household type (and age band,
  * if any) must be categorical. A combination without a norm is an error only
  * when a row of the population needs it (norm_err_row). */
