@@ -1241,8 +1241,7 @@ typedef struct {
     double m[13];           /* m[1..12] spending; m[0] unused */
     double mc[13];          /* their Neumaier compensation terms */
     double budget;          /* NaN: none */
-    int has_spend;
-    unsigned months;        /* bit m set: a spending row in month m (1..12) */
+    unsigned months;        /* bit m set: a spending row in month m (1..12); 0: no spending */
 } mcell;
 
 typedef struct {
@@ -1459,7 +1458,6 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
             mcell *c;
             if (!(rc = mcell_get(&C, s.year[i], lv[l][0], lv[l][1], &c))) {
                 kadd(&c->m[s.month[i]], &c->mc[s.month[i]], s.amt[i]);
-                c->has_spend = 1;
                 c->months |= 1u << s.month[i];
             }
         }
@@ -1467,7 +1465,6 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
             mcell *c;
             if (!(rc = mcell_get(&S, s.year[i], s.src[i], AM_TOTAL_LABEL, &c))) {
                 kadd(&c->m[s.month[i]], &c->mc[s.month[i]], s.amt[i]);
-                c->has_spend = 1;
                 c->months |= 1u << s.month[i];
             }
         }
@@ -1527,17 +1524,17 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
         snprintf(yl, sizeof yl, "%d", c->year);
         double real = msum(c, 1, 12);
         int partial = c->year == ry && rm < 12;
-        if (c->has_spend && (rc = money_row(r, partial ? "realised_ytd" : "realised", unit, yl, c->line, c->act,
+        if (c->months && (rc = money_row(r, partial ? "realised_ytd" : "realised", unit, yl, c->line, c->act,
                                             NULL, real, real, NAN, c->budget)))
             goto done;
         if (!isnan(c->budget)) {
             if ((rc = money_row(r, "budget", unit, yl, c->line, c->act, NULL, c->budget, NAN, NAN, NAN))) goto done;
-            if (c->has_spend && c->budget > 0 && c->year <= ry &&
+            if (c->months && c->budget > 0 && c->year <= ry &&
                 (rc = money_row(r, partial ? "execution_ytd" : "execution", "share", yl, c->line, c->act, NULL,
                                 real / c->budget, real, c->budget, c->budget)))
                 goto done;
         }
-        if (c->year != ry || !c->has_spend) continue;
+        if (c->year != ry || !c->months) continue;
         double ytd = msum(c, 1, rm);
         if (!isnan(c->budget) && c->budget > 0 &&
             (rc = money_row(r, "ytd_vs_pro_rata", "share", yl, c->line, c->act, NULL,
@@ -1554,7 +1551,7 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
         size_t leftlen = 0;
         for (size_t q = 0; q < C.n; q++) {
             mcell *e = &C.c[q];
-            if (e->year >= ry || !e->has_spend || strcmp(e->line, c->line) || strcmp(e->act, c->act)) continue;
+            if (e->year >= ry || !e->months || strcmp(e->line, c->line) || strcmp(e->act, c->act)) continue;
             if ((e->months & SEASON_ALL) != SEASON_ALL) {
                 int have = 0;
                 for (int mm = 1; mm <= 12; mm++) have += (e->months >> mm) & 1u;
@@ -1649,7 +1646,7 @@ int armoede_budget(const armoede_table *t, const armoede_table *reach, const arm
         if (rc) goto done;
         for (size_t k = 0; k < C.n; k++) {
             mcell *c = &C.c[k];
-            if (!strcmp(c->act, AM_TOTAL_LABEL) || !c->has_spend) continue;
+            if (!strcmp(c->act, AM_TOTAL_LABEL) || !c->months) continue;
             int32_t a = am_dict_find(&m.acts, c->act, strlen(c->act));
             if (a < 0) continue;
             size_t units = count_reached(&ta, c->year, a);
