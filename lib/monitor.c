@@ -203,6 +203,26 @@ int am_mon_list(am_mon *m, am_cfg_section *s, const char *key, char ***items, in
     return 0;
 }
 
+int am_mon_breakdown_read(am_mon *m, am_cfg_section *s, int want, am_mon_breakdown *b,
+                          const char *const **by, size_t *n_by, const char *const **margins, size_t *n_margins)
+{
+    int rc = am_mon_list(m, s, "by", &b->by, &b->nby);
+    if (!rc) rc = am_mon_list(m, s, "margins", &b->margins, &b->nmargins);
+    if (rc) return rc;
+    *by = (const char *const *)b->by;
+    *n_by = b->nby > 0 ? (size_t)b->nby : 0;
+    *margins = (const char *const *)b->margins;
+    *n_margins = b->nmargins > 0 ? (size_t)b->nmargins : 0;
+    for (int k = 0; want && k < b->nby && !rc; k++) rc = am_mon_want(m, b->by[k], ARMOEDE_TYPE_AUTO, s->at);
+    return rc;
+}
+
+void am_mon_breakdown_free(am_mon_breakdown *b)
+{
+    am_cfg_list_free(b->by, b->nby);
+    am_cfg_list_free(b->margins, b->nmargins);
+}
+
 int am_mon_pcts(am_mon *m, am_cfg_section *s, const char *key, double *v, size_t max, size_t *n)
 {
     unsigned long line;

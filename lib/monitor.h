@@ -52,6 +52,22 @@ AM_HIDDEN int am_mon_real(am_mon *m, am_cfg_section *s, const char *key, double 
 /* A comma-separated list: *n = -1 when the key is absent (then *items = NULL).
  * Free with am_cfg_list_free(*items, *n). */
 AM_HIDDEN int am_mon_list(am_mon *m, am_cfg_section *s, const char *key, char ***items, int *n);
+/* The breakdown keys of a section, by = and margins = (column lists as
+ * am_mon_list gives them: n = -1 when the key is absent). */
+typedef struct {
+    char **by, **margins;
+    int nby, nmargins;
+} am_mon_breakdown;
+/* Read by and margins of s into *b and point an options struct's by, n_by,
+ * margins and n_margins at them (AM_MON_BY passes those four fields of *o);
+ * with want, the main [input] must load each by column. Free b with
+ * am_mon_breakdown_free (also after a failure). */
+AM_HIDDEN int am_mon_breakdown_read(am_mon *m, am_cfg_section *s, int want, am_mon_breakdown *b,
+                                    const char *const **by, size_t *n_by, const char *const **margins,
+                                    size_t *n_margins);
+#define AM_MON_BY(m, s, want, b, o) \
+    am_mon_breakdown_read((m), (s), (want), (b), &(o)->by, &(o)->n_by, &(o)->margins, &(o)->n_margins)
+AM_HIDDEN void am_mon_breakdown_free(am_mon_breakdown *b);
 /* Percentages "110, 120%" -> fractions 1.10, 1.20 (1 to max values). */
 AM_HIDDEN int am_mon_pcts(am_mon *m, am_cfg_section *s, const char *key, double *v, size_t max,
                           size_t *n);

@@ -10,16 +10,14 @@ typedef struct {
     armoede_impact_options o;
     double thr[32];
     int ks[64];
-    char **by, **margins;
-    int nby, nmargins;
+    am_mon_breakdown bm;
 } impact_item;
 
 static void impact_free(void *state)
 {
     impact_item *it = state;
     if (!it) return;
-    am_cfg_list_free(it->by, it->nby);
-    am_cfg_list_free(it->margins, it->nmargins);
+    am_mon_breakdown_free(&it->bm);
     free(it);
 }
 
@@ -30,7 +28,6 @@ static int impact_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
     *state = it;
     it->kind = kind;
     it->o = *am_mon_population(m);
-    it->nby = it->nmargins = -1;
     unsigned long line;
     int rc = am_mon_want(m, NULL, 0, s->at);
     size_t n = 0;
@@ -52,15 +49,9 @@ static int impact_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
         }
         am_cfg_list_free(l, k);
     }
-    if (!rc) rc = am_mon_list(m, s, "by", &it->by, &it->nby);
-    if (!rc) rc = am_mon_list(m, s, "margins", &it->margins, &it->nmargins);
+    if (!rc) rc = AM_MON_BY(m, s, 1, &it->bm, &it->o);
     if (rc) return rc;
-    it->o.by = (const char *const *)it->by;
-    it->o.n_by = it->nby > 0 ? (size_t)it->nby : 0;
-    it->o.margins = (const char *const *)it->margins;
-    it->o.n_margins = it->nmargins > 0 ? (size_t)it->nmargins : 0;
-    for (int b = 0; b < it->nby && !rc; b++) rc = am_mon_want(m, it->by[b], ARMOEDE_TYPE_AUTO, s->at);
-    v = rc ? NULL : am_cfg_get(s, "durations", &line);
+    v = am_cfg_get(s, "durations", &line);
     if (v) {
         char **l;
         int k = am_cfg_list(v, &l);

@@ -16,8 +16,9 @@ typedef struct {
     armoede_impact_options po;
     armoede_take_up_options o;
     armoede_scheme sch[MAXS];
-    char **schemes, **any, **by, **margins, **work, **reach_items;
-    int nschemes, nany, nby, nmargins, nwork, nreach;
+    char **schemes, **any, **work, **reach_items;
+    int nschemes, nany, nwork, nreach;
+    am_mon_breakdown bm;
     armoede_reach_group reach[32];
     char *strs[4 * MAXS + 32]; /* owned strings */
     size_t nstrs;
@@ -35,8 +36,7 @@ static void oc_free(void *state)
     free(it->national);
     am_cfg_list_free(it->schemes, it->nschemes);
     am_cfg_list_free(it->any, it->nany);
-    am_cfg_list_free(it->by, it->nby);
-    am_cfg_list_free(it->margins, it->nmargins);
+    am_mon_breakdown_free(&it->bm);
     am_cfg_list_free(it->work, it->nwork);
     am_cfg_list_free(it->reach_items, it->nreach);
     am_cfg_list_free(it->settle, it->nsettle);
@@ -233,15 +233,8 @@ static int parse_take_up(am_mon *m, am_cfg_section *s, oc_item *it)
         (rc = get_str(m, it, s, "holder_child", &it->o.holder_child_scheme, NULL)))
         return rc;
     if (!it->o.holder_scheme != !it->o.holder_child_scheme) return am_mon_bad(m, s->at, "holder and holder_child go together");
-    if ((rc = am_mon_list(m, s, "by", &it->by, &it->nby)) || (rc = am_mon_list(m, s, "margins", &it->margins, &it->nmargins)) ||
-        (rc = am_mon_population_keys(m, s, &it->po)))
-        return rc;
-    it->po.by = (const char *const *)it->by;
-    it->po.n_by = it->nby > 0 ? (size_t)it->nby : 0;
-    it->po.margins = (const char *const *)it->margins;
-    it->po.n_margins = it->nmargins > 0 ? (size_t)it->nmargins : 0;
-    for (int b = 0; b < it->nby && !rc; b++) rc = am_mon_want(m, it->by[b], ARMOEDE_TYPE_AUTO, s->at);
-    return rc;
+    if ((rc = AM_MON_BY(m, s, 1, &it->bm, &it->po))) return rc;
+    return am_mon_population_keys(m, s, &it->po);
 }
 
 static int parse_debt(am_mon *m, am_cfg_section *s, oc_item *it, int results)
@@ -269,12 +262,8 @@ static int parse_debt(am_mon *m, am_cfg_section *s, oc_item *it, int results)
     if (!results) c->client_id = NULL; /* intake statistics do not follow clients */
     if ((rc = get_str(m, it, s, "private_label", &it->d.private_label, NULL)) ||
         (rc = get_str(m, it, s, "entrepreneur_label", &it->d.entrepreneur_label, NULL)) ||
-        (rc = am_mon_list(m, s, "by", &it->by, &it->nby)) || (rc = am_mon_list(m, s, "margins", &it->margins, &it->nmargins)))
+        (rc = AM_MON_BY(m, s, 0, &it->bm, &it->d)))
         return rc;
-    it->d.by = (const char *const *)it->by;
-    it->d.n_by = it->nby > 0 ? (size_t)it->nby : 0;
-    it->d.margins = (const char *const *)it->margins;
-    it->d.n_margins = it->nmargins > 0 ? (size_t)it->nmargins : 0;
     if (!results) {
         int seed = -1;
         double level = 95;
@@ -309,7 +298,7 @@ static int oc_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
     if (!it) return am_fail(ARMOEDE_ENOMEM, "out of memory");
     *state = it;
     it->kind = kind;
-    it->nschemes = it->nany = it->nby = it->nmargins = it->nwork = it->nsettle = it->ncomp = -1;
+    it->nschemes = it->nany = it->nwork = it->nsettle = it->ncomp = -1;
     return kind == 0 ? parse_take_up(m, s, it) : parse_debt(m, s, it, kind == 2);
 }
 

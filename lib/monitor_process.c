@@ -17,8 +17,9 @@ typedef struct {
     /* table names and the lines that name them */
     char *table, *mapping, *targets, *plan, *reach, *spending;
     unsigned long l_table, l_mapping, l_targets, l_plan, l_reach, l_spending;
-    char **by, **margins, **events, **ifrom, **ito;
-    int nby, nmargins, nevents, nint;
+    am_mon_breakdown bm;
+    char **events, **ifrom, **ito;
+    int nevents, nint;
     char *strs[24]; /* single-valued keys kept */
     int nstrs;
     armoede_term terms[32];
@@ -38,8 +39,7 @@ static void proc_free(void *state)
     free(it->plan);
     free(it->reach);
     free(it->spending);
-    am_cfg_list_free(it->by, it->nby);
-    am_cfg_list_free(it->margins, it->nmargins);
+    am_mon_breakdown_free(&it->bm);
     am_cfg_list_free(it->events, it->nevents);
     for (int i = 0; i < it->nint; i++) {
         free(it->ifrom[i]);
@@ -138,24 +138,13 @@ static int parse_terms(am_mon *m, proc_item *it, am_cfg_section *s, int atw)
     return rc;
 }
 
-static int parse_by(am_mon *m, proc_item *it, am_cfg_section *s)
-{
-    int rc = am_mon_list(m, s, "by", &it->by, &it->nby);
-    if (!rc) rc = am_mon_list(m, s, "margins", &it->margins, &it->nmargins);
-    it->o.by = (const char *const *)it->by;
-    it->o.n_by = it->nby > 0 ? (size_t)it->nby : 0;
-    it->o.margins = (const char *const *)it->margins;
-    it->o.n_margins = it->nmargins > 0 ? (size_t)it->nmargins : 0;
-    return rc;
-}
-
 static int proc_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
 {
     proc_item *it = calloc(1, sizeof *it);
     if (!it) return am_fail(ARMOEDE_ENOMEM, "out of memory");
     *state = it;
     it->kind = kind;
-    it->nby = it->nmargins = it->nevents = -1;
+    it->nevents = -1;
     armoede_process_options_init(&it->o);
     armoede_process_options *o = &it->o;
     int rc = table_key(m, s, "table", 1, &it->table, &it->l_table);
@@ -167,7 +156,7 @@ static int proc_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
     case P_LEAD:
     case P_TERM:
     case P_OPEN: {
-        if ((rc = parse_by(m, it, s)) || (rc = am_mon_list(m, s, "events", &it->events, &it->nevents))) return rc;
+        if ((rc = AM_MON_BY(m, s, 0, &it->bm, o)) || (rc = am_mon_list(m, s, "events", &it->events, &it->nevents))) return rc;
         o->events = (const char *const *)it->events;
         o->n_events = it->nevents > 0 ? (size_t)it->nevents : 0;
         if (kind == P_LEAD) {
@@ -253,7 +242,7 @@ static int proc_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
     }
     case P_REFERRALS: {
         int days = 14, working = 0;
-        if ((rc = parse_by(m, it, s)) || (rc = str_key(m, it, s, "from", &o->term_from, NULL)) ||
+        if ((rc = AM_MON_BY(m, s, 0, &it->bm, o)) || (rc = str_key(m, it, s, "from", &o->term_from, NULL)) ||
             (rc = str_key(m, it, s, "to", &o->term_to, NULL)) || (rc = am_mon_int(m, s, "within_days", 0, 100000, &days)) ||
             (rc = am_mon_bool(m, s, "working_days", &working)))
             return rc;

@@ -16,8 +16,9 @@ typedef struct {
     unsigned long table_line, table_b_line;
     char *item, *weight, *stratum, *cluster, *fpc, *domain, *name;
     char *column, *level_a, *level_b; /* survey_compare */
-    char **cats, **excl, **dlev, **by, **margins;
-    int ncats, nexcl, ndlev, nby, nmargins;
+    char **cats, **excl, **dlev;
+    int ncats, nexcl, ndlev;
+    am_mon_breakdown bm;
 } survey_item;
 
 static void survey_free(void *state)
@@ -30,8 +31,7 @@ static void survey_free(void *state)
     am_cfg_list_free(it->cats, it->ncats);
     am_cfg_list_free(it->excl, it->nexcl);
     am_cfg_list_free(it->dlev, it->ndlev);
-    am_cfg_list_free(it->by, it->nby);
-    am_cfg_list_free(it->margins, it->nmargins);
+    am_mon_breakdown_free(&it->bm);
     free(it);
 }
 
@@ -60,7 +60,7 @@ static int survey_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
     it->kind = kind;
     armoede_survey_options d = ARMOEDE_SURVEY_OPTIONS_INIT;
     it->o = d;
-    it->ncats = it->nexcl = it->ndlev = it->nby = it->nmargins = -1;
+    it->ncats = it->nexcl = it->ndlev = -1;
     unsigned long line = s->at;
     int rc = 0;
     if ((rc = str_key(s, "table", &it->table, &it->table_line)) || (rc = need(m, s, "table", it->table))) return rc;
@@ -74,7 +74,7 @@ static int survey_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
         (rc = str_key(s, "weight", &it->weight, NULL)) || (rc = str_key(s, "strata", &it->stratum, NULL)) ||
         (rc = str_key(s, "cluster", &it->cluster, NULL)) || (rc = str_key(s, "fpc", &it->fpc, NULL)) ||
         (rc = str_key(s, "domain", &it->domain, &line)) || (rc = am_mon_list(m, s, "domain_levels", &it->dlev, &it->ndlev)) ||
-        (rc = am_mon_list(m, s, "by", &it->by, &it->nby)) || (rc = am_mon_list(m, s, "margins", &it->margins, &it->nmargins)))
+        (rc = AM_MON_BY(m, s, 0, &it->bm, &it->o)))
         return rc;
     if (it->domain && it->ndlev <= 0)
         return am_mon_bad(m, line, "domain = %s needs domain_levels = the levels in the domain", it->domain);
@@ -118,14 +118,14 @@ static int survey_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
         it->level_b = am_strdup(lv[1]);
         am_cfg_list_free(lv, nl);
         if (!it->level_a || !it->level_b) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-        for (int b = 0; b < it->nby; b++)
-            if (!strcmp(it->by[b], it->column)) return am_mon_bad(m, s->at, "'%s' is both compare and in by", it->column);
+        for (int b = 0; b < it->bm.nby; b++)
+            if (!strcmp(it->bm.by[b], it->column)) return am_mon_bad(m, s->at, "'%s' is both compare and in by", it->column);
     }
     if (!(it->name = am_strdup(s->name ? s->name : "survey"))) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    for (int q = 0; q < it->nmargins; q++) {
+    for (int q = 0; q < it->bm.nmargins; q++) {
         int b;
-        for (b = 0; b < it->nby; b++) if (!strcmp(it->by[b], it->margins[q])) break;
-        if (b == it->nby) return am_mon_bad(m, s->at, "margin '%s' is not one of the by columns", it->margins[q]);
+        for (b = 0; b < it->bm.nby; b++) if (!strcmp(it->bm.by[b], it->bm.margins[q])) break;
+        if (b == it->bm.nby) return am_mon_bad(m, s->at, "margin '%s' is not one of the by columns", it->bm.margins[q]);
     }
     armoede_survey_options *o = &it->o;
     o->item = it->item;
@@ -140,10 +140,6 @@ static int survey_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
     o->filter = it->domain;
     o->filter_levels = (const char *const *)it->dlev;
     o->n_filter_levels = it->ndlev > 0 ? (size_t)it->ndlev : 0;
-    o->by = (const char *const *)it->by;
-    o->n_by = it->nby > 0 ? (size_t)it->nby : 0;
-    o->margins = (const char *const *)it->margins;
-    o->n_margins = it->nmargins > 0 ? (size_t)it->nmargins : 0;
     o->indicator = it->name;
     return 0;
 }
