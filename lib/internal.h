@@ -114,6 +114,10 @@ static inline int64_t am_cents(double x)
  * it in the narrowest width that holds it (the reader and the copying
  * add_* functions call this once the column is complete). */
 AM_HIDDEN int am_int_finish(am_col *c, size_t n);
+/* The distinct values of rows 0..n-1 of INT column c, ascending, into a new
+ * array *v (free it) of *m values; missing values are no level. A small
+ * range (imin..imax) is marked, a wide one sorted. */
+AM_HIDDEN int am_int_levels(const am_col *c, size_t n, int64_t **v, size_t *m);
 
 struct armoede_table {
     size_t nrows;

@@ -283,24 +283,10 @@ static int grp_add_col(grp *g, const armoede_table *t, int j, int margin, const 
     if (c->type != ARMOEDE_TYPE_INT)
         return am_fail(ARMOEDE_ETYPE, "%s: breakdown column '%s' is real-valued: use a categorical or integer column",
                        fn, c->name);
-    size_t n = t->nrows, m = 0, u = 0;
+    size_t u;
     int64_t *v;
-    if (c->imin <= c->imax && (uint64_t)(c->imax - c->imin) < 65536) {
-        /* a small range: mark the values present */
-        size_t span = (size_t)(c->imax - c->imin) + 1;
-        uint8_t *seen = calloc(span, 1);
-        v = malloc(span * sizeof *v);
-        if (!seen || !v) { free(seen); free(v); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
-        for (size_t i = 0; i < n; i++) { int64_t x = am_ival(c, i); if (x != ARMOEDE_NA_INT) seen[x - c->imin] = 1; }
-        for (size_t k = 0; k < span; k++) if (seen[k]) v[u++] = c->imin + (int64_t)k;
-        free(seen);
-    } else {
-        v = malloc((n ? n : 1) * sizeof *v);
-        if (!v) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-        for (size_t i = 0; i < n; i++) if (am_ival(c, i) != ARMOEDE_NA_INT) v[m++] = am_ival(c, i);
-        qsort(v, m, sizeof *v, cmp_i64);
-        for (size_t i = 0; i < m; i++) if (!u || v[u - 1] != v[i]) v[u++] = v[i];
-    }
+    int rc = am_int_levels(c, t->nrows, &v, &u);
+    if (rc) return rc;
     g->ival[d] = v;
     g->nlev[d] = u;
     g->own[d] = 1;

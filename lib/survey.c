@@ -463,11 +463,6 @@ static int setup_item(sv *p)
 }
 
 static int cmp_label(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
 
 /* Levels of breakdown d: CAT labels sorted by strcmp, INT values ascending. */
 static int setup_dim(sv *p, size_t d)
@@ -499,13 +494,10 @@ static int setup_dim(sv *p, size_t d)
         free(rank);
         return 0;
     }
-    int64_t *v = malloc((n ? n : 1) * sizeof *v);
-    if (!v) return am_fail(ARMOEDE_ENOMEM, "out of memory");
-    size_t m = 0;
-    for (size_t i = 0; i < n; i++) if (am_ival(c, i) != ARMOEDE_NA_INT) v[m++] = am_ival(c, i);
-    qsort(v, m, sizeof *v, cmp_i64);
-    size_t u = 0;
-    for (size_t i = 0; i < m; i++) if (!u || v[u - 1] != v[i]) v[u++] = v[i];
+    int64_t *v;
+    size_t u;
+    int rc = am_int_levels(c, n, &v, &u);
+    if (rc) return rc;
     char **lab = calloc(u ? u : 1, sizeof *lab);
     if (!lab) { free(v); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
     p->labels[d] = lab;

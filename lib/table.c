@@ -95,6 +95,37 @@ int am_int_finish(am_col *c, size_t n)
     return 0;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+int am_int_levels(const am_col *c, size_t n, int64_t **out, size_t *nout)
+{
+    size_t m = 0, u = 0;
+    int64_t *v;
+    if (c->imin <= c->imax && (uint64_t)(c->imax - c->imin) < 65536) {
+        /* a small range: mark the values present */
+        size_t span = (size_t)(c->imax - c->imin) + 1;
+        uint8_t *seen = calloc(span, 1);
+        v = malloc(span * sizeof *v);
+        if (!seen || !v) { free(seen); free(v); return am_fail(ARMOEDE_ENOMEM, "out of memory"); }
+        for (size_t i = 0; i < n; i++) { int64_t x = am_ival(c, i); if (x != ARMOEDE_NA_INT) seen[x - c->imin] = 1; }
+        for (size_t k = 0; k < span; k++) if (seen[k]) v[u++] = c->imin + (int64_t)k;
+        free(seen);
+    } else {
+        v = malloc((n ? n : 1) * sizeof *v);
+        if (!v) return am_fail(ARMOEDE_ENOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++) if (am_ival(c, i) != ARMOEDE_NA_INT) v[m++] = am_ival(c, i);
+        qsort(v, m, sizeof *v, cmp_i64);
+        for (size_t i = 0; i < m; i++) if (!u || v[u - 1] != v[i]) v[u++] = v[i];
+    }
+    *out = v;
+    *nout = u;
+    return 0;
+}
+
 int am_table_push(armoede_table *t, const char *name, int type, void *data, int owned,
                   am_dict *dict)
 {
