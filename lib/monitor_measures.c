@@ -11,8 +11,7 @@ typedef struct {
     armoede_measures_options o;
     armoede_equivalise_options eq;
     double alpha[16];
-    char **by, **margins;
-    int nby, nmargins;
+    am_mon_breakdown bm;
     char *income, *strata, *cluster, *np, *n14, *n18;
 } ms_item;
 
@@ -20,8 +19,7 @@ static void ms_free(void *state)
 {
     ms_item *it = state;
     if (!it) return;
-    am_cfg_list_free(it->by, it->nby);
-    am_cfg_list_free(it->margins, it->nmargins);
+    am_mon_breakdown_free(&it->bm);
     free(it->income); free(it->strata); free(it->cluster);
     free(it->np); free(it->n14); free(it->n18);
     free(it);
@@ -72,7 +70,6 @@ static int ms_parse(am_mon *m, am_cfg_section *s, unsigned measure, void **state
     *state = it;
     armoede_measures_options_init(&it->o);
     armoede_equivalise_options_init(&it->eq);
-    it->nby = it->nmargins = -1;
     unsigned long line;
     int rc = am_mon_want(m, NULL, 0, s->at);
     if (rc) return rc;
@@ -126,15 +123,7 @@ static int ms_parse(am_mon *m, am_cfg_section *s, unsigned measure, void **state
     static const char *const thr[] = {"year", "group"};
     if ((rc = word_key(m, s, "threshold_of", thr, 2, &it->o.domain_threshold))) return rc;
     /* breakdowns */
-    if ((rc = am_mon_list(m, s, "by", &it->by, &it->nby)) ||
-        (rc = am_mon_list(m, s, "margins", &it->margins, &it->nmargins)))
-        return rc;
-    it->o.by = (const char *const *)it->by;
-    it->o.n_by = it->nby > 0 ? (size_t)it->nby : 0;
-    it->o.margins = (const char *const *)it->margins;
-    it->o.n_margins = it->nmargins > 0 ? (size_t)it->nmargins : 0;
-    for (int b = 0; b < it->nby && !rc; b++) rc = am_mon_want(m, it->by[b], ARMOEDE_TYPE_AUTO, s->at);
-    if (rc) return rc;
+    if ((rc = AM_MON_BY(m, s, 1, &it->bm, &it->o))) return rc;
     /* FGT */
     v = am_cfg_get(s, "alpha", &line);
     if (v) {
