@@ -1354,12 +1354,6 @@ static void test_debt_results_hand(void **state)
  * Brute force: debt at intake and results on random cases
  * ---------------------------------------------------------------------- */
 #define BD_N 3000
-static int cmp_dbl(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void test_debt_bruteforce(void **state)
 {
     (void)state;
@@ -1439,7 +1433,7 @@ static void test_debt_bruteforce(void **state)
                 if (nx) {
                     double sum = 0;
                     for (size_t k = 0; k < nx; k++) sum += x[k];
-                    qsort(x, nx, sizeof *x, cmp_dbl);
+                    qsort(x, nx, sizeof *x, tu_cmp_double);
                     double med = nx % 2 ? x[nx / 2] : (x[nx / 2 - 1] + x[nx / 2]) / 2;
                     assert_close(val(r, "debt_mean", "cases", spec, ARMOEDE_FIELD_ESTIMATE), sum / (double)nx, 1e-9 * sum);
                     assert_close(val(r, "debt_mean", "cases", spec, ARMOEDE_FIELD_DEN_N), (double)nx, 0);

@@ -255,15 +255,9 @@ static void test_open_cases(void **state)
 }
 
 /* Brute force: random cases, lead times computed day by day. */
-static int cmpd(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static double type7(double *x, size_t n, double p)
 {
-    qsort(x, n, sizeof *x, cmpd);
+    qsort(x, n, sizeof *x, tu_cmp_double);
     double h = (double)(n - 1) * p;
     size_t lo = (size_t)h;
     return lo + 1 < n ? x[lo] + (h - (double)lo) * (x[lo + 1] - x[lo]) : x[lo];

@@ -163,12 +163,6 @@ static double brute(const double *x, const double *w, size_t n, double p, int ru
     }
 }
 
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static void test_bruteforce(void **state)
 {
     (void)state;
@@ -202,7 +196,7 @@ static void test_bruteforce(void **state)
         double *s = malloc(n * sizeof *s);
         assert_non_null(s);
         memcpy(s, x, n * sizeof *s);
-        qsort(s, n, sizeof *s, cmp_d);
+        qsort(s, n, sizeof *s, tu_cmp_double);
         for (size_t k = 0; k < np; k++) {
             double h = (double)(n - 1) * ps[k];
             size_t lo = (size_t)floor(h);

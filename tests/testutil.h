@@ -1,6 +1,7 @@
 /* Helpers shared by the cmocka test programs: a temporary directory per
- * program, files written into it, and assertions on doubles and strings
- * (cmocka 1.1.5 has no double-precision assert).
+ * program, files written into it, assertions on doubles and strings
+ * (cmocka 1.1.5 has no double-precision assert), and a qsort comparator
+ * for doubles.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #ifndef ARMOEDE_TESTUTIL_H
 #define ARMOEDE_TESTUTIL_H
@@ -67,6 +68,13 @@ static TU_UNUSED const char *write_bytes(const char *name, const void *data, siz
 static TU_UNUSED const char *write_text(const char *name, const char *text)
 {
     return write_bytes(name, text, strlen(text));
+}
+
+/* qsort comparator for doubles, ascending. */
+static TU_UNUSED int tu_cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
 }
 
 #define assert_close(a, b, tol)                                                        \
