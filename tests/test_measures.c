@@ -815,6 +815,20 @@ static void test_paths_agree(void **state)
     free(x); free(w); free(yr); free(g);
 }
 
+/* The same options three ways: the streaming path with one thread (r1) and
+ * with two (r2), and the sorted path (rs: strata names a design column with
+ * none missing, which takes it; still two threads). */
+static void run_three_ways(const armoede_table *t, armoede_measures_options o, const char *strata,
+                           armoede_result **r1, armoede_result **r2, armoede_result **rs)
+{
+    o.nthreads = 1;
+    assert_int_equal(armoede_measures(t, &o, r1), 0);
+    o.nthreads = 2;
+    assert_int_equal(armoede_measures(t, &o, r2), 0);
+    o.strata = strata;
+    assert_int_equal(armoede_measures(t, &o, rs), 0);
+}
+
 /* The streaming passes go in two halves of the table, on two threads from
  * 65,536 rows: every figure of every measure is the same with one thread
  * and with two, to the last bit, and agrees with the sorted path; three
@@ -851,12 +865,7 @@ static void test_halves_threads(void **state)
             o.measures = sets[q];
             o.domain_threshold = dom;
             armoede_result *r1 = NULL, *r2 = NULL, *rs = NULL;
-            o.nthreads = 1;
-            assert_int_equal(armoede_measures(t, &o, &r1), 0);
-            o.nthreads = 2;
-            assert_int_equal(armoede_measures(t, &o, &r2), 0);
-            o.strata = "g";
-            assert_int_equal(armoede_measures(t, &o, &rs), 0);
+            run_three_ways(t, o, "g", &r1, &r2, &rs);
             size_t nr = armoede_result_nrows(r1);
             assert_true(nr >= 18);
             assert_int_equal(armoede_result_nrows(r2), nr);
@@ -955,12 +964,7 @@ static void test_gini_one_sort(void **state)
             o.margins = marg;
             o.n_margins = mg ? 2 : 0;
             armoede_result *r1 = NULL, *r2 = NULL, *rs = NULL;
-            o.nthreads = 1;
-            assert_int_equal(armoede_measures(t, &o, &r1), 0);
-            o.nthreads = 2;
-            assert_int_equal(armoede_measures(t, &o, &r2), 0);
-            o.strata = "g"; /* the sorted path */
-            assert_int_equal(armoede_measures(t, &o, &rs), 0);
+            run_three_ways(t, o, "g", &r1, &r2, &rs);
             size_t nr = armoede_result_nrows(rs);
             assert_int_equal(nr, mg ? 12 : 6); /* (3 + Total) x (2 + Total), or 3 x 2 */
             assert_int_equal(armoede_result_nrows(r1), nr);
@@ -1093,12 +1097,7 @@ static void test_gini_buckets(void **state)
             if (ng) { o.by = by; o.n_by = 1; }
             if (mg) { o.margins = by; o.n_margins = 1; }
             armoede_result *r1 = NULL, *r2 = NULL, *rs = NULL;
-            o.nthreads = 1;
-            assert_int_equal(armoede_measures(t, &o, &r1), 0);
-            o.nthreads = 2;
-            assert_int_equal(armoede_measures(t, &o, &r2), 0);
-            o.strata = ng ? "g" : "s"; /* the sorted path */
-            assert_int_equal(armoede_measures(t, &o, &rs), 0);
+            run_three_ways(t, o, ng ? "g" : "s", &r1, &r2, &rs);
             size_t nr = armoede_result_nrows(rs);
             assert_int_equal(nr, (size_t)(ng ? ng : 1) + (size_t)mg);
             assert_int_equal(armoede_result_nrows(r1), nr);
