@@ -132,6 +132,15 @@ static void roles_income(armoede_table *t)
     assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_INCOME_SOURCE, "source"), 0);
 }
 
+/* The roles of a household-year table (no person ids): hid, year, income, norm. */
+static void roles_household(armoede_table *t)
+{
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_HOUSEHOLD_ID, "hid"), 0);
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_YEAR, "year"), 0);
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_INCOME, "income"), 0);
+    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_NORM, "norm"), 0);
+}
+
 /* ------------------------------------------------------------------------
  * Take-up: one year, hand-computed
  * ---------------------------------------------------------------------- */
@@ -325,10 +334,7 @@ static void test_take_up_household_file(void **state)
                                           "11,2023,11500,10000,0\n"
                                           "12,2023,10500,10000,1\n");
     armoede_table *reg = read_csv("hhreg.csv", "hid,scheme,year\n10,kp,2023\n11,kp,2023\n");
-    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_HOUSEHOLD_ID, "hid"), 0);
-    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_YEAR, "year"), 0);
-    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_INCOME, "income"), 0);
-    assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_NORM, "norm"), 0);
+    roles_household(t);
     assert_int_equal(armoede_table_set_role(t, ARMOEDE_ROLE_N_MINORS, "n_minors"), 0);
     armoede_scheme s[2] = {ARMOEDE_SCHEME_INIT, ARMOEDE_SCHEME_INIT};
     s[0].code = "kp";
@@ -363,10 +369,7 @@ static void test_take_up_household_file(void **state)
     assert_int_equal(armoede_take_up(t, reg, &o, &r), ARMOEDE_EINVAL);
     /* a household twice in a year */
     armoede_table *dup = read_csv("hhdup.csv", "hid,year,income,norm,n_minors\n10,2023,1,10000,0\n10,2023,2,10000,0\n");
-    assert_int_equal(armoede_table_set_role(dup, ARMOEDE_ROLE_HOUSEHOLD_ID, "hid"), 0);
-    assert_int_equal(armoede_table_set_role(dup, ARMOEDE_ROLE_YEAR, "year"), 0);
-    assert_int_equal(armoede_table_set_role(dup, ARMOEDE_ROLE_INCOME, "income"), 0);
-    assert_int_equal(armoede_table_set_role(dup, ARMOEDE_ROLE_NORM, "norm"), 0);
+    roles_household(dup);
     o.units = 0;
     assert_int_equal(armoede_take_up(dup, reg, &o, &r), ARMOEDE_EDATA);
     assert_non_null(strstr(armoede_last_error(), "hhdup.csv line 2 and"));
