@@ -731,7 +731,6 @@ static void test_take_up_part_year(void **state)
     o.population = &po;
     o.schemes = &s;
     o.n_schemes = 1;
-    o.reach = NULL;
     o.registrations.year = NULL;
     o.registrations.start = "start";
     o.registrations.end = "end";

@@ -471,7 +471,6 @@ static void test_reach_targets(void **state)
     armoede_result_free(r);
     /* targets in persons without a person id; a target unit that is neither */
     o.person_id = NULL;
-    o.targets = tg;
     o.period = ARMOEDE_PERIOD_YEAR;
     armoede_table *tg2 = read_csv("targets2.csv", "intervention,year,unit,target\nivA,2024,persons,3\nivB,2024,households,5\n");
     o.targets = tg2;
