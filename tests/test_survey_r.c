@@ -113,6 +113,31 @@ static armoede_survey_options design(void)
     return o;
 }
 
+/* The share with o, each of its rows (8 districts + Total) against R's row
+ * of (rcase, district, o's method); the number of rows compared. */
+static size_t compare_with_r(const char *rcase, const armoede_survey_options *o)
+{
+    size_t compared = 0;
+    armoede_result *r = NULL;
+    int rc = armoede_survey_share(g_data, o, &r);
+    if (rc) print_error("%s\n", armoede_last_error());
+    assert_int_equal(rc, 0);
+    assert_int_equal(armoede_result_nrows(r), 9); /* 8 districts + Total */
+    for (size_t i = 0; i < armoede_result_nrows(r); i++) {
+        long k = ref_row(rcase, armoede_result_key(r, i, 0), armoede_ci_method_name(o->ci_method));
+        assert_true(k >= 0);
+        snprintf(g_ctx, sizeof g_ctx, "%s %s %s", rcase, armoede_result_key(r, i, 0),
+                 armoede_ci_method_name(o->ci_method));
+        assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_ESTIMATE), ref(k, "est"));
+        assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_SE), ref(k, "se"));
+        assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_CI_LOW), ref(k, "lo"));
+        assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_CI_HIGH), ref(k, "hi"));
+        compared++;
+    }
+    armoede_result_free(r);
+    return compared;
+}
+
 /* Every method, every district and the total, for one case. */
 static void check_case(const char *rcase, int filtered)
 {
@@ -125,22 +150,7 @@ static void check_case(const char *rcase, int filtered)
             o.n_filter_levels = 1;
         }
         o.ci_method = m;
-        armoede_result *r = NULL;
-        int rc = armoede_survey_share(g_data, &o, &r);
-        if (rc) print_error("%s\n", armoede_last_error());
-        assert_int_equal(rc, 0);
-        assert_int_equal(armoede_result_nrows(r), 9); /* 8 districts + Total */
-        for (size_t i = 0; i < armoede_result_nrows(r); i++) {
-            long k = ref_row(rcase, armoede_result_key(r, i, 0), armoede_ci_method_name(m));
-            assert_true(k >= 0);
-            snprintf(g_ctx, sizeof g_ctx, "%s %s %s", rcase, armoede_result_key(r, i, 0), armoede_ci_method_name(m));
-            assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_ESTIMATE), ref(k, "est"));
-            assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_SE), ref(k, "se"));
-            assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_CI_LOW), ref(k, "lo"));
-            assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_CI_HIGH), ref(k, "hi"));
-            compared++;
-        }
-        armoede_result_free(r);
+        compared += compare_with_r(rcase, &o);
     }
     assert_int_equal(compared, 9 * ARMOEDE_CI_METHOD_COUNT_);
 }
@@ -178,22 +188,7 @@ static void test_other_designs(void **state)
                 o.fpc = "popn";
             }
             o.ci_method = methods[m];
-            armoede_result *r = NULL;
-            int rc = armoede_survey_share(g_data, &o, &r);
-            if (rc) print_error("%s\n", armoede_last_error());
-            assert_int_equal(rc, 0);
-            assert_int_equal(armoede_result_nrows(r), 9);
-            for (size_t i = 0; i < armoede_result_nrows(r); i++) {
-                long k = ref_row(cases[c], armoede_result_key(r, i, 0), armoede_ci_method_name(methods[m]));
-                assert_true(k >= 0);
-                snprintf(g_ctx, sizeof g_ctx, "%s %s %s", cases[c], armoede_result_key(r, i, 0),
-                         armoede_ci_method_name(methods[m]));
-                assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_ESTIMATE), ref(k, "est"));
-                assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_SE), ref(k, "se"));
-                assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_CI_LOW), ref(k, "lo"));
-                assert_rel(armoede_result_value(r, i, ARMOEDE_FIELD_CI_HIGH), ref(k, "hi"));
-            }
-            armoede_result_free(r);
+            compare_with_r(cases[c], &o);
         }
 }
 
