@@ -49,12 +49,12 @@ amb_status <- function(ans) {
 # ---------------------------------------------------------------------------
 # tables
 # ---------------------------------------------------------------------------
-.roles <- function() vapply(0:19, function(i) armoede_role_name(i), "")
+.role_names <- character()  # armoede_role_name of every ARMOEDE_ROLE_*, in order; set by .onLoad
 
 #' Map roles to columns of a table: set_roles(t, year = "jaar", ratio_pct = "INHARMSOC").
 set_roles <- function(t, ...) {
   roles <- list(...)
-  known <- .roles()
+  known <- .role_names
   for (r in names(roles)) {
     if (!(r %in% known)) stop(sprintf("unknown role '%s' (roles: %s)", r, paste(known, collapse = ", ")), call. = FALSE)
     armoede_table_set_role(t, armoede_role_from_name(r), roles[[r]])
@@ -130,8 +130,8 @@ read_table <- function(path, ..., separator = NULL, decimal = NULL, na = NULL, c
   if (!is.null(types) && !is.null(names(types)) && is.null(columns)) columns <- names(types)
   if (!is.null(columns)) opts$columns <- as.character(columns)
   if (!is.null(types)) {
-    codes <- c(auto = 0L, int = 1L, real = 2L, cat = 3L, date = 4L)
-    opts$types <- unname(codes[as.character(types)])
+    codes <- .enum("ARMOEDE_TYPE_")  # auto, int, real, cat, date
+    opts$types <- as.integer(unname(codes[as.character(types)]))
   }
   t <- armoede_table_read_csv(path.expand(path), opts)
   set_roles(t, ...)
@@ -189,7 +189,7 @@ norms <- function(rows = NULL, types = NULL) {
 # ---------------------------------------------------------------------------
 # results
 # ---------------------------------------------------------------------------
-.status_names <- c("ok", "suppressed_primary", "suppressed_secondary", "no_data", "suppressed_dominance")
+.status_codes <- numeric()  # ARMOEDE_CELL_* (ok, suppressed_primary, ...) in order; set by .onLoad
 
 # The number columns of the tidy CSV: every ARMOEDE_FIELD_* in enum order
 # (threshold and duration come first), named as the CSV writer names them.
@@ -213,7 +213,7 @@ result_df <- function(r) {
               threshold = x$values[, ARMOEDE_FIELD_THRESHOLD + 1], duration = x$values[, ARMOEDE_FIELD_DURATION + 1])
   for (k in names(x$keys)) out[[if (k %in% names(out)) paste0("key_", k) else k]] <- x$keys[[k]]
   for (f in names(fields)) out[[f]] <- x$values[, fields[[f]] + 1]
-  out$status <- .status_names[x$status + 1]
+  out$status <- names(.status_codes)[match(x$status, .status_codes)]
   out$rounded <- x$rounded
   out$reason <- x$reason
   df <- as.data.frame(out, stringsAsFactors = FALSE, optional = TRUE)
@@ -243,6 +243,14 @@ monitor_run <- function(path, out_dir = NULL) {
 # indicators: one R function per C function taking an options struct,
 # made at load time from the C signature and the C defaults (*_init).
 # ---------------------------------------------------------------------------
+# The constants <prefix>* (not the *_COUNT_ ones) as a named numeric vector,
+# named in lower case without the prefix (ARMOEDE_SCALE_CBS_2017: cbs_2017).
+.enum <- function(prefix, ns = topenv()) {
+  nm <- grep(paste0("^", prefix), ls(ns), value = TRUE)
+  nm <- nm[!grepl("_$", nm)]
+  setNames(vapply(nm, function(n) as.numeric(get(n, envir = ns)), 0), tolower(sub(prefix, "", nm)))
+}
+
 .named <- list(
   units = c(households = 1, persons = 2, minors = 4),
   level = c(person = 0, household = 1),
@@ -370,13 +378,11 @@ armoede_indicators <- function() .indicators
                       c("fgt_line", "ARMOEDE_LINE_"), c("period", "ARMOEDE_PERIOD_"),
                       c("measures", "ARMOEDE_MEASURE_"), c("ci_method", "ARMOEDE_CI_"),
                       c("lonely_psu", "ARMOEDE_LONELY_"), c("unit", "ARMOEDE_TERM_"))) {
-    nm <- grep(paste0("^", prefix[2]), ls(ns), value = TRUE)
-    nm <- nm[!grepl("_$", nm)]
-    vals <- vapply(nm, function(n) as.numeric(get(n, envir = ns)), 0)
-    if (length(vals)) {
-      .named[[prefix[1]]] <<- setNames(vals, tolower(sub(prefix[2], "", nm)))
-    }
+    vals <- .enum(prefix[2], ns)
+    if (length(vals)) .named[[prefix[1]]] <<- vals
   }
+  assign(".role_names", unname(vapply(sort(.enum("ARMOEDE_ROLE_", ns)), armoede_role_name, "")), envir = ns)
+  assign(".status_codes", sort(.enum("ARMOEDE_CELL_", ns)), envir = ns)
 }
 
 # ---------------------------------------------------------------------------
@@ -384,16 +390,14 @@ armoede_indicators <- function() .indicators
 # ---------------------------------------------------------------------------
 #' Weighted quantiles (rule "laeken", "eurostat", "ge" or "linear" = R type 7).
 quantiles <- function(x, p, w = NULL, rule = "laeken") {
-  rules <- c(laeken = 0L, eurostat = 1L, ge = 2L, linear = 3L)
   if (!is.null(w) && length(w) != length(x)) stop(sprintf("quantiles: w has %d values, x %d", length(w), length(x)), call. = FALSE)
   if (anyNA(x)) stop("quantiles: x has NA", call. = FALSE)
-  armoede_quantiles(as.double(x), if (is.null(w)) NULL else as.double(w), as.double(p), rules[[rule]])
+  armoede_quantiles(as.double(x), if (is.null(w)) NULL else as.double(w), as.double(p), .named$rule[[rule]])
 }
 
 #' The equivalence factor of a household ("oecd", "sqrt", "cbs", "cbs_2017", "cbs_2018", "none").
 equivalence_factor <- function(scale, year, n_under14, n_14to17, n_adults) {
-  scales <- c(none = 0L, oecd = 1L, sqrt = 2L, cbs = 3L, cbs_2017 = 4L, cbs_2018 = 5L)
-  armoede_equivalence_factor(scales[[scale]], year, n_under14, n_14to17, n_adults)
+  armoede_equivalence_factor(.named$scale[[scale]], year, n_under14, n_14to17, n_adults)
 }
 
 #' Easter Sunday of a year (a Date).
