@@ -192,23 +192,22 @@ norms <- function(rows = NULL, types = NULL) {
 .status_codes <- numeric()  # ARMOEDE_CELL_* (ok, suppressed_primary, ...) in order; set by .onLoad
 
 # The number columns of the tidy CSV: every ARMOEDE_FIELD_* in enum order
-# (threshold and duration come first), named as the CSV writer names them.
-.result_fields <- function() {
-  ns <- asNamespace("armoede")
-  nm <- grep("^ARMOEDE_FIELD_", ls(ns), value = TRUE)
-  nm <- setdiff(nm[!grepl("_$", nm)], c("ARMOEDE_FIELD_THRESHOLD", "ARMOEDE_FIELD_DURATION"))
-  codes <- vapply(nm, function(n) as.integer(get(n, envir = ns)), 0L)
-  short <- tolower(sub("^ARMOEDE_FIELD_", "", nm))
+# (threshold and duration come first), named as the CSV writer names them;
+# made once by .onLoad, not on every result_df().
+.result_fields <- integer()
+.make_result_fields <- function() {
+  codes <- sort(.enum("ARMOEDE_FIELD_"))
+  codes <- codes[setdiff(names(codes), c("threshold", "duration"))]
+  short <- names(codes)
   short <- c(num_w = "numerator", den_w = "denominator", num_n = "numerator_n", den_n = "denominator_n")[short] %|% short
-  o <- order(codes)
-  setNames(codes[o], short[o])
+  setNames(as.integer(codes), short)
 }
 `%|%` <- function(a, b) ifelse(is.na(a), b, a)
 
 #' A library result as a data frame with the tidy columns of the CSV writer.
 result_df <- function(r) {
   x <- amb_result_columns(r)  # the whole result in one call (armoede_r.i)
-  fields <- .result_fields()
+  fields <- .result_fields
   out <- list(indicator = x$indicator, unit = x$unit,
               threshold = x$values[, ARMOEDE_FIELD_THRESHOLD + 1], duration = x$values[, ARMOEDE_FIELD_DURATION + 1])
   for (k in names(x$keys)) out[[if (k %in% names(out)) paste0("key_", k) else k]] <- x$keys[[k]]
@@ -291,22 +290,21 @@ monitor_run <- function(path, out_dir = NULL) {
 
 .table_params <- c("t", "reg", "cases", "a", "b", "reach", "ratings")
 
-# Table arguments the C documentation allows to be NULL ("reach may be NULL").
-.optional_of <- function(cname) {
-  path <- system.file("armoede_docs.json", package = "armoede")
-  if (!nzchar(path)) return(character())
-  l <- grep(paste0('^ *"', cname, '": '), readLines(path, warn = FALSE), value = TRUE)
+# Table arguments the C documentation allows to be NULL ("reach may be NULL");
+# docs: the lines of armoede_docs.json.
+.optional_of <- function(cname, docs) {
+  l <- grep(paste0('^ *"', cname, '": '), docs, value = TRUE)
   if (!length(l)) return(character())
   m <- regmatches(l, gregexpr("\\b\\w+(\\s|\\\\n)+\\(?may(\\s|\\\\n)+be(\\s|\\\\n)+NULL", l, perl = TRUE))[[1]]
   sub("(\\s|\\\\n).*", "", m)
 }
 
-.make_indicator <- function(cname, defaults) {
+.make_indicator <- function(cname, defaults, docs) {
   cfun <- get(cname, mode = "function")
   params <- setdiff(names(formals(cfun)), c(".copy"))
   optname <- intersect(params, c("opts", "cols"))[1]
   pos <- setdiff(params, optname)
-  .optional_params <- intersect(pos, c(.optional_of(cname), "reach"))
+  .optional_params <- intersect(pos, c(.optional_of(cname, docs), "reach"))
   f <- function() {
     call_args <- as.list(environment())
     opts <- list()
@@ -363,6 +361,8 @@ armoede_indicators <- function() .indicators
     assign(k, if (abs(v) < 2^31) as.integer(v) else v, envir = ns)
   }
   types <- .api_types()
+  path <- system.file("armoede_docs.json", package = "armoede")
+  docs <- if (nzchar(path)) readLines(path, warn = FALSE) else character()
   made <- character()
   for (cname in names(types)) {
     if (cname %in% .skip || grepl("_init$", cname) || !exists(cname, envir = ns)) next
@@ -370,7 +370,7 @@ armoede_indicators <- function() .indicators
     if (!exists(init, envir = ns)) next
     defaults <- get(init, envir = ns)()
     short <- sub("^armoede_", "", cname)
-    assign(short, .make_indicator(cname, defaults), envir = ns)
+    assign(short, .make_indicator(cname, defaults, docs), envir = ns)
     made <- c(made, short)
   }
   assign(".indicators", made, envir = ns)
@@ -383,6 +383,7 @@ armoede_indicators <- function() .indicators
   }
   assign(".role_names", unname(vapply(sort(.enum("ARMOEDE_ROLE_", ns)), armoede_role_name, "")), envir = ns)
   assign(".status_codes", sort(.enum("ARMOEDE_CELL_", ns)), envir = ns)
+  assign(".result_fields", .make_result_fields(), envir = ns)
 }
 
 # ---------------------------------------------------------------------------
