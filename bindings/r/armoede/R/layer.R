@@ -18,20 +18,15 @@
 # library's message; list(status, outputs...) becomes the output (or a list
 # of them); a status >= 0 without outputs is returned as it is.
 amb_status <- function(ans) {
-  if (is.list(ans)) {
-    st <- ans[[1]]
-    if (is.integer(st) && length(st) == 1 && !is.na(st) && st < 0)
-      .armoede_stop(st, attr(st, "message"))
-    if (!is.null(attr(st, "message"))) attr(st, "message") <- NULL
-    outs <- Filter(Negate(is.null), ans[-1])  # outputs are never NULL on success
-    if (!length(outs)) return(st)
-    if (identical(st, 0L)) return(if (length(outs) == 1) outs[[1]] else outs)
-    return(c(list(st), outs))
-  }
-  if (is.integer(ans) && length(ans) == 1 && !is.na(ans) && ans < 0)
-    .armoede_stop(ans, attr(ans, "message"))
-  if (!is.null(attr(ans, "message"))) attr(ans, "message") <- NULL
-  ans
+  st <- if (is.list(ans)) ans[[1]] else ans
+  if (is.integer(st) && length(st) == 1 && !is.na(st) && st < 0)
+    .armoede_stop(st, attr(st, "message"))
+  if (!is.null(attr(st, "message"))) attr(st, "message") <- NULL
+  if (!is.list(ans)) return(st)
+  outs <- Filter(Negate(is.null), ans[-1])  # outputs are never NULL on success
+  if (!length(outs)) return(st)
+  if (identical(st, 0L)) return(if (length(outs) == 1) outs[[1]] else outs)
+  c(list(st), outs)
 }
 
 # ---------------------------------------------------------------------------
