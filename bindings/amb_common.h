@@ -40,7 +40,7 @@ typedef struct amb_field {
     size_t off;
     size_t count_off; /* offset + 1 of the size_t count; 0 = none */
     const amb_struct *sub;
-    size_t elem_size;
+    size_t elem_size; /* one element of an array field, or the struct sub; 0 for a scalar */
 } amb_field;
 struct amb_struct {
     const char *name;

@@ -181,10 +181,7 @@ static int amb_py_field(PyObject *v, const amb_field *f, void *s, amb_arena *a, 
         PyObject *seq = PyUnicode_Check(v) ? PyTuple_Pack(1, v) : PySequence_Fast(v, "");
         if (!seq) { PyErr_Clear(); goto badtype; }
         Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-        size_t esz = f->kind == AMB_STRS ? sizeof(char *) : f->kind == AMB_DOUBLES ? sizeof(double)
-                   : f->kind == AMB_I32S ? sizeof(int32_t) : f->kind == AMB_INTS_E ? sizeof(armoede_type)
-                   : sizeof(int);
-        char *arr = (char *)amb_alloc(a, (size_t)n * esz);
+        char *arr = (char *)amb_alloc(a, (size_t)n * f->elem_size);
         if (!arr) { Py_DECREF(seq); return PyErr_NoMemory(), -1; }
         for (Py_ssize_t i = 0; i < n; i++) {
             PyObject *e = PySequence_Fast_GET_ITEM(seq, i);

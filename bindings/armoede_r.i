@@ -114,14 +114,11 @@ static int amb_r_field(SEXP v, const amb_field *f, void *s, amb_arena *a, amb_co
         return 0;
     case AMB_STRS: case AMB_DOUBLES: case AMB_INTS: case AMB_I32S: case AMB_INTS_E: {
         R_xlen_t n = XLENGTH(v);
-        size_t esz = f->kind == AMB_STRS ? sizeof(char *) : f->kind == AMB_DOUBLES ? sizeof(double)
-                   : f->kind == AMB_I32S ? sizeof(int32_t) : f->kind == AMB_INTS_E ? sizeof(armoede_type)
-                   : sizeof(int);
         char *arr;
         if (f->kind == AMB_STRS ? TYPEOF(v) != STRSXP
                                 : (TYPEOF(v) != REALSXP && TYPEOF(v) != INTSXP && TYPEOF(v) != LGLSXP))
             goto badtype;
-        if (!(arr = (char *)amb_alloc(a, (size_t)n * esz)))
+        if (!(arr = (char *)amb_alloc(a, (size_t)n * f->elem_size)))
             goto nomem;
         for (R_xlen_t i = 0; i < n; i++) {
             if (f->kind == AMB_STRS) {

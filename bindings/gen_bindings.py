@@ -185,7 +185,12 @@ def main():
                     continue
             if k == "AMB_SIZE" and f.startswith("n_"):
                 continue  # the count of an array: set from the array's length
-            elemsz = "sizeof(%s)" % sub if sub else "0"
+            if sub:
+                elemsz = "sizeof(%s)" % sub
+            elif k in KIND_ARRAY.values():
+                elemsz = "sizeof(*((%s *)0)->%s)" % (n, f)  # one element of the array
+            else:
+                elemsz = "0"
             rows.append('    {"%s", %s, offsetof(%s, %s), %s, %s, %s},' % (
                 f, k, n, f, count, "&amb_desc_" + sub if sub else "NULL", elemsz))
         h.append("AMB_UNUSED static const amb_field amb_fields_%s[] = {" % n)
