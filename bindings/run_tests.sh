@@ -26,20 +26,28 @@ if ! ninja -C "$build" -j2 >"$log/ninja.txt" 2>&1; then
 fi
 
 # ---- Python: pytest ----
-pyok=0
-if ls "$build"/bindings/python/armoede/_core*.so >/dev/null 2>&1; then
-  PYTHONPATH=$build/bindings/python PYTHONDONTWRITEBYTECODE=1 timeout 1200 /usr/bin/python3 -m pytest -q \
-      -p no:cacheprovider "$here/python/tests" >"$log/pytest.txt" 2>&1
+# run_pytest LABEL BUILD_DIR TIMEOUT [env assignments...]: runs the suite
+# against BUILD_DIR's extension, counts test cases; 0 when it passed
+run_pytest() {
+  local label=$1 dir=$2 secs=$3 out=$log/pytest$1.txt rc p f e
+  shift 3
+  env "$@" PYTHONPATH="$dir/bindings/python" PYTHONDONTWRITEBYTECODE=1 timeout "$secs" /usr/bin/python3 -m pytest -q \
+      -p no:cacheprovider "$here/python/tests" >"$out" 2>&1
   rc=$?
-  summary=$(tail -1 "$log/pytest.txt")
+  summary=$(tail -1 "$out")
   p=$(grep -o '[0-9]* passed' <<<"$summary" | grep -o '[0-9]*' || true); p=${p:-0}
   f=$(grep -o '[0-9]* failed' <<<"$summary" | grep -o '[0-9]*' || true); f=${f:-0}
   e=$(grep -o '[0-9]* error' <<<"$summary" | grep -o '[0-9]*' || true); f=$((f + ${e:-0}))
   if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
   if [ "$p" -eq 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+  if grep -q "ERROR: AddressSanitizer\|runtime error:" "$out"; then f=$((f + 1)); fi
   passed=$((passed + p)); failed=$((failed + f))
-  if [ "$f" -gt 0 ]; then echo "FAIL python pytest: $p passed, $f failed"; tail -40 "$log/pytest.txt"
-  else echo "ok   python pytest: $p passed"; pyok=1; fi
+  if [ "$f" -gt 0 ]; then echo "FAIL python pytest$label: $p passed, $f failed"; tail -40 "$out"; return 1; fi
+  echo "ok   python pytest$label: $p passed"
+}
+pyok=0
+if ls "$build"/bindings/python/armoede/_core*.so >/dev/null 2>&1; then
+  run_pytest "" "$build" 1200 && pyok=1
 else
   echo "FAIL python: the extension was not built (swig, /usr/bin/python3 with numpy needed)"; failed=$((failed + 1))
 fi
@@ -74,32 +82,29 @@ else
 fi
 
 # ---- Python under AddressSanitizer + UBSan, and the leak checker ----
+# leak_verdict LANG LOG MODULE_RE: a leak checker run passed when it did its
+# calls and no leak report has a frame in MODULE_RE (the extension or the R
+# package), libarmoede or a function of ours (amb_*, armoede_*, am_*).
+leak_verdict() {
+  local ours="($3|libarmoede| in (amb|armoede|am)_)"
+  if grep -q "calls done" "$2" && ! grep -Eq "$ours" "$2"; then
+    echo "ok   $1 leak check (asan): 100,000 calls, no leak of ours"; passed=$((passed + 1))
+  else
+    echo "FAIL $1 leak check (asan)"; grep -B2 -A12 -E "$ours" "$2" | head -60
+    tail -5 "$2"; failed=$((failed + 1))
+  fi
+}
 if [ -n "${2:-}" ]; then
   asan=$(cd "$2" && pwd)
   preload="$(gcc -print-file-name=libasan.so) $(gcc -print-file-name=libubsan.so)"
   if ninja -C "$asan" -j2 >"$log/ninja-asan.txt" 2>&1 && ls "$asan"/bindings/python/armoede/_core*.so >/dev/null 2>&1; then
-    LD_PRELOAD=$preload ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-      ARMOEDE_ASAN=1 ARMOEDE_BUILD_DIR=$asan PYTHONPATH=$asan/bindings/python PYTHONDONTWRITEBYTECODE=1 \
-      timeout 1800 /usr/bin/python3 -m pytest -q -p no:cacheprovider "$here/python/tests" >"$log/pytest-asan.txt" 2>&1
-    rc=$?
-    summary=$(tail -1 "$log/pytest-asan.txt")
-    p=$(grep -o '[0-9]* passed' <<<"$summary" | grep -o '[0-9]*' || true); p=${p:-0}
-    f=$(grep -o '[0-9]* failed' <<<"$summary" | grep -o '[0-9]*' || true); f=${f:-0}
-    if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-    if grep -q "ERROR: AddressSanitizer\|runtime error:" "$log/pytest-asan.txt"; then f=$((f + 1)); fi
-    passed=$((passed + p)); failed=$((failed + f))
-    if [ "$f" -gt 0 ]; then echo "FAIL python pytest (asan+ubsan): $p passed, $f failed"; tail -40 "$log/pytest-asan.txt"
-    else echo "ok   python pytest (asan+ubsan): $p passed"; fi
+    run_pytest " (asan+ubsan)" "$asan" 1800 LD_PRELOAD="$preload" ASAN_OPTIONS=detect_leaks=0 \
+      UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ARMOEDE_ASAN=1 ARMOEDE_BUILD_DIR="$asan"
     # Python itself leaves blocks allocated at exit; a leak of ours has a frame in
     # the extension or the library (amb_*, armoede_*, am_*, _core).
     LD_PRELOAD=$preload ASAN_OPTIONS=detect_leaks=1 PYTHONPATH=$asan/bindings/python \
       timeout 1800 /usr/bin/python3 "$here/python/tests/leak_check.py" >"$log/leak.txt" 2>&1
-    if grep -q "calls done" "$log/leak.txt" && ! grep -Eq '(_core\.cpython|libarmoede| in (amb|armoede|am)_)' "$log/leak.txt"; then
-      echo "ok   python leak check (asan): 100,000 calls, no leak of ours"; passed=$((passed + 1))
-    else
-      echo "FAIL python leak check (asan)"; grep -B2 -A12 -E '(_core\.cpython|libarmoede| in (amb|armoede|am)_)' "$log/leak.txt" | head -60
-      tail -5 "$log/leak.txt"; failed=$((failed + 1))
-    fi
+    leak_verdict python "$log/leak.txt" '_core\.cpython'
   else
     tail -30 "$log/ninja-asan.txt"; echo "FAIL python (asan): the build failed"; failed=$((failed + 1))
   fi
@@ -110,12 +115,7 @@ if [ -n "${2:-}" ]; then
       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ARMOEDE_ASAN=1 ARMOEDE_BUILD_DIR="$asan"
     (cd "$here/r" && LD_PRELOAD=$preload ASAN_OPTIONS=detect_leaks=1 R_LIBS=$arlib timeout 1800 \
        Rscript leak_check.R armoede/tests/testthat) >"$log/rleak.txt" 2>&1
-    if grep -q "calls done" "$log/rleak.txt" && ! grep -Eq '(armoede\.so|libarmoede| in (amb|armoede|am)_)' "$log/rleak.txt"; then
-      echo "ok   r leak check (asan): 100,000 calls, no leak of ours"; passed=$((passed + 1))
-    else
-      echo "FAIL r leak check (asan)"; grep -B2 -A12 -E '(armoede\.so|libarmoede| in (amb|armoede|am)_)' "$log/rleak.txt" | head -60
-      tail -5 "$log/rleak.txt"; failed=$((failed + 1))
-    fi
+    leak_verdict r "$log/rleak.txt" 'armoede\.so'
   else
     tail -30 "$log/rinstall-asan.txt"; echo "FAIL r (asan): R CMD INSTALL failed"; failed=$((failed + 1))
   fi
