@@ -87,12 +87,17 @@ CFG_HEAD = ("[input]\nfile = data.csv\n\n[columns]\nperson_id = pid\nhousehold_i
             "income = inkomen\nnorm = norm\n\n")
 
 
-def test_monitor_runs_and_protects(tmp_path):
+def monitor_ini(tmp_path, body):
+    """data.csv and m.ini (CFG_HEAD + body) in tmp_path; the path of m.ini."""
     (tmp_path / "data.csv").write_text(DATA_CSV)
-    (tmp_path / "m.ini").write_text(CFG_HEAD + "[indicator m]\ntype = minima\nthresholds = 110\nunits = households\n"
-                                    "by = wijk\nmargins = wijk\n\n[disclosure]\nmin_n = 3\n\n[output]\ncsv = out.csv\n"
-                                    "json = out.json\n")
-    r = armoede.monitor_run(tmp_path / "m.ini")
+    (tmp_path / "m.ini").write_text(CFG_HEAD + body)
+    return tmp_path / "m.ini"
+
+
+def test_monitor_runs_and_protects(tmp_path):
+    r = armoede.monitor_run(monitor_ini(tmp_path, "[indicator m]\ntype = minima\nthresholds = 110\n"
+                                        "units = households\nby = wijk\nmargins = wijk\n\n[disclosure]\nmin_n = 3\n\n"
+                                        "[output]\ncsv = out.csv\njson = out.json\n"))
     assert r.attrs["protected"] and len(r) == 3
     assert r.set_index("wijk").status.to_dict() == {"A": "suppressed_secondary", "B": "suppressed_primary",
                                                     "Total": "ok"}
@@ -103,10 +108,9 @@ def test_monitor_runs_and_protects(tmp_path):
 
 
 def test_monitor_config_errors(tmp_path):
-    (tmp_path / "data.csv").write_text(DATA_CSV)
-    (tmp_path / "m.ini").write_text(CFG_HEAD + "[indicator m]\ntype = minima\nthreshold = 110\n[output]\ncsv = o.csv\n")
+    ini = monitor_ini(tmp_path, "[indicator m]\ntype = minima\nthreshold = 110\n[output]\ncsv = o.csv\n")
     with pytest.raises(armoede.ArmoedeError) as e:
-        armoede.monitor_run(tmp_path / "m.ini")
+        armoede.monitor_run(ini)
     assert e.value.status == armoede.core.ARMOEDE_ECONFIG
     assert "m.ini:13" in e.value.message and "unknown key 'threshold'" in e.value.message
     with pytest.raises(armoede.ArmoedeError) as e:
@@ -115,11 +119,9 @@ def test_monitor_config_errors(tmp_path):
 
 
 def test_monitor_disclosure_off_is_noted(tmp_path):
-    (tmp_path / "data.csv").write_text(DATA_CSV)
-    (tmp_path / "m.ini").write_text(CFG_HEAD + "[indicator m]   # the minima\ntype = minima # of the city\n"
-                                    "thresholds = 110\nby = wijk\n[disclosure]\nenabled = no # not for publication\n"
-                                    "[output]\ncsv = o.csv\n")
-    r = armoede.monitor_run(tmp_path / "m.ini")
+    r = armoede.monitor_run(monitor_ini(tmp_path, "[indicator m]   # the minima\ntype = minima # of the city\n"
+                                        "thresholds = 110\nby = wijk\n[disclosure]\nenabled = no # not for publication\n"
+                                        "[output]\ncsv = o.csv\n"))
     assert r.attrs["protected"] is False
     assert any("not for publication" in n for n in r.attrs["notes"])
 
