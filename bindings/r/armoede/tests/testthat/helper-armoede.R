@@ -28,8 +28,11 @@ source_dir <- function() {
 }
 build_dir <- function() Sys.getenv("ARMOEDE_BUILD_DIR", file.path(source_dir(), "build"))
 
-# The Groningen layout with a small synthetic city (seed 7, 3000 households).
+# The Groningen layout with a small synthetic city (seed 7, 3000 households),
+# made once per run (as the Python suite's session fixture).
+.city <- new.env()
 make_city <- function() {
+  if (!is.null(.city$root)) return(.city$root)
   gencity <- file.path(build_dir(), "tools", "armoede-gencity")
   if (!file.exists(gencity)) skip(paste("no", gencity, "(set ARMOEDE_BUILD_DIR)"))
   root <- tempfile("city")
@@ -41,5 +44,5 @@ make_city <- function() {
                                file.path(root, "data", "synthetic", "groningen_2016_2024.csv.gz")),
                     stdout = FALSE, stderr = FALSE)
   stopifnot(status == 0)
-  root
+  .city$root <- root
 }
