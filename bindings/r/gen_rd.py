@@ -37,7 +37,8 @@ def main():
     pkg, inc = sys.argv[1], sys.argv[2]
     docs = json.load(open(os.path.join(pkg, "inst", "armoede_docs.json")))
     types = json.load(open(os.path.join(pkg, "inst", "armoede_api_types.json")))
-    api = [l.split()[0] for l in open(os.path.join(pkg, "inst", "armoede_api.txt")) if not l.startswith("#")]
+    entries = [l.split() for l in open(os.path.join(pkg, "inst", "armoede_api.txt")) if not l.startswith("#")]
+    api = [e[0] for e in entries]  # "name implemented" (0/1)
     text = ""
     for h in gen_bindings.headers(inc):
         text += open(os.path.join(inc, h), encoding="utf-8").read() + "\n"
@@ -125,8 +126,7 @@ armoede_date_to_ymd(armoede_date_from_ymd(2024, 2, 29))
 """ % dict(aliases=aliases, items=items)
     with open(os.path.join(man, "armoede-core.Rd"), "w") as f:
         f.write(rd)
-    implemented = [l.split()[0] for l in open(os.path.join(pkg, "inst", "armoede_api.txt"))
-                   if not l.startswith("#") and l.split()[1] == "1"]
+    implemented = [e[0] for e in entries if e[1] == "1"]
     with open(os.path.join(pkg, "NAMESPACE"), "a") as f:
         f.write("export(%s)\n" % ",\n       ".join(implemented + made))
 
