@@ -693,8 +693,10 @@ def _make(cname, pyname):
     defaults = _OPTION_DEFAULTS.get(cname, {})
     pos = [p for p in params if p != optname]
     table_params = [p for p in pos if p in _TABLE_PARAMS]
-    # table arguments the C documentation allows to be NULL ("reach may be NULL", "t (may be NULL")
-    optional = (set(re.findall(r"\b(\w+)\s+\(?may\s+be\s+NULL", _CDOCS.get(cname, ""))) | {"reach"}) & set(pos)
+    # table arguments the C documentation allows to be NULL ("opts may be NULL", "t (may be NULL",
+    # "reach (a participation table ...; may be NULL")
+    optional = set(re.findall(r"\b(\w+)\s+(?:\((?:[^()]*?[;,]\s*)?)?may\s+be\s+NULL",
+                              _CDOCS.get(cname, ""))) & set(pos)
 
     def f(*args, na_keys="error", protect=False, **kwargs):
         if len(args) > len(pos):

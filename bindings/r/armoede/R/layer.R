@@ -285,12 +285,16 @@ monitor_run <- function(path, out_dir = NULL) {
 
 .table_params <- c("t", "reg", "cases", "a", "b", "reach", "ratings")
 
-# Table arguments the C documentation allows to be NULL ("reach may be NULL");
-# docs: the lines of armoede_docs.json.
+# Table arguments the C documentation allows to be NULL ("opts may be NULL",
+# "t (may be NULL", "reach (a participation table ...; may be NULL"), as the
+# Python layer reads them; docs: the lines of armoede_docs.json (in which a
+# newline is a backslash and an n).
 .optional_of <- function(cname, docs) {
   l <- grep(paste0('^ *"', cname, '": '), docs, value = TRUE)
   if (!length(l)) return(character())
-  m <- regmatches(l, gregexpr("\\b\\w+(\\s|\\\\n)+\\(?may(\\s|\\\\n)+be(\\s|\\\\n)+NULL", l, perl = TRUE))[[1]]
+  ws <- "(\\s|\\\\n)"
+  m <- regmatches(l, gregexpr(paste0("\\b\\w+", ws, "+(\\((?:[^()]*?[;,]", ws, "*)?)?may", ws, "+be", ws, "+NULL"),
+                              l, perl = TRUE))[[1]]
   sub("(\\s|\\\\n).*", "", m)
 }
 
@@ -299,7 +303,7 @@ monitor_run <- function(path, out_dir = NULL) {
   params <- setdiff(names(formals(cfun)), c(".copy"))
   optname <- intersect(params, c("opts", "cols"))[1]
   pos <- setdiff(params, optname)
-  .optional_params <- intersect(pos, c(.optional_of(cname, docs), "reach"))
+  .optional_params <- intersect(pos, .optional_of(cname, docs))
   f <- function() {
     call_args <- as.list(environment())
     opts <- list()
