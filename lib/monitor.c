@@ -581,7 +581,7 @@ int armoede_monitor_run(const char *path, const char *out_dir, armoede_result **
         it->name = s->name;
         it->kind = kind_of(ty);
         if (!it->kind) { rc = am_mon_bad(m, line, "type '%s' is not one of: %s", ty, known); break; }
-        if ((rc = it->kind->parse(m, s, &it->state)) == 0) rc = am_cfg_unused(c, s);
+        if ((rc = it->kind->parse(m, s, it->kind->arg, &it->state)) == 0) rc = am_cfg_unused(c, s);
     }
     if (rc) goto done;
     for (size_t i = 0; i < c->nsec && !rc; i++)

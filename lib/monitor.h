@@ -6,7 +6,7 @@
  * an entry whose type is NULL, named am_mon_kinds_<family>. The monitor
  * parses every [indicator NAME] section by the kind its `type =` names:
  *
- *   parse  checks the section's keys (read each with am_cfg_get or the
+ *   parse  gets the kind's arg; checks the section's keys (read each with am_cfg_get or the
  *          helpers below; a key never read is reported as a typo after
  *          parse), declares the columns it needs from the main [input] with
  *          am_mon_want, may load [table NAME] sections with am_mon_table, and
@@ -29,7 +29,8 @@ typedef struct am_mon am_mon;
 
 typedef struct {
     const char *type; /* the value of type = ...; NULL ends the array */
-    int (*parse)(am_mon *m, am_cfg_section *s, void **state);
+    int arg;          /* handed to parse: which of the family's kinds this is */
+    int (*parse)(am_mon *m, am_cfg_section *s, int arg, void **state);
     int (*run)(am_mon *m, void *state, armoede_result **out);
     void (*free)(void *state);
 } am_mon_kind;

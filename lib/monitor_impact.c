@@ -82,9 +82,6 @@ static int impact_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
     return rc;
 }
 
-static int parse_minima(am_mon *m, am_cfg_section *s, void **st) { return impact_parse(m, s, 0, st); }
-static int parse_durations(am_mon *m, am_cfg_section *s, void **st) { return impact_parse(m, s, 1, st); }
-static int parse_flows(am_mon *m, am_cfg_section *s, void **st) { return impact_parse(m, s, 2, st); }
 
 static int impact_run(am_mon *m, void *state, armoede_result **out)
 {
@@ -96,8 +93,8 @@ static int impact_run(am_mon *m, void *state, armoede_result **out)
 }
 
 const am_mon_kind am_mon_kinds_impact[] = {
-    {"minima", parse_minima, impact_run, impact_free},
-    {"durations", parse_durations, impact_run, impact_free},
-    {"flows", parse_flows, impact_run, impact_free},
-    {NULL, NULL, NULL, NULL},
+    {"minima", 0, impact_parse, impact_run, impact_free},
+    {"durations", 1, impact_parse, impact_run, impact_free},
+    {"flows", 2, impact_parse, impact_run, impact_free},
+    {NULL, 0, NULL, NULL, NULL},
 };

@@ -63,8 +63,9 @@ static int word_key(am_mon *m, am_cfg_section *s, const char *key, const char *c
     return am_mon_bad(m, line, "%s must be one of %s, not '%s'", key, buf, x);
 }
 
-static int ms_parse(am_mon *m, am_cfg_section *s, unsigned measure, void **state)
+static int ms_parse(am_mon *m, am_cfg_section *s, int arg, void **state)
 {
+    unsigned measure = (unsigned)arg; /* 0: type = measures, a list */
     ms_item *it = calloc(1, sizeof *it);
     if (!it) return am_fail(ARMOEDE_ENOMEM, "out of memory");
     *state = it;
@@ -178,15 +179,6 @@ static int ms_parse(am_mon *m, am_cfg_section *s, unsigned measure, void **state
     return 0;
 }
 
-static int parse_all(am_mon *m, am_cfg_section *s, void **st) { return ms_parse(m, s, 0, st); }
-static int parse_median(am_mon *m, am_cfg_section *s, void **st) { return ms_parse(m, s, ARMOEDE_MEASURE_MEDIAN, st); }
-static int parse_arpt(am_mon *m, am_cfg_section *s, void **st) { return ms_parse(m, s, ARMOEDE_MEASURE_ARPT, st); }
-static int parse_arpr(am_mon *m, am_cfg_section *s, void **st) { return ms_parse(m, s, ARMOEDE_MEASURE_ARPR, st); }
-static int parse_pers(am_mon *m, am_cfg_section *s, void **st) { return ms_parse(m, s, ARMOEDE_MEASURE_PERSISTENT_ARPR, st); }
-static int parse_rmpg(am_mon *m, am_cfg_section *s, void **st) { return ms_parse(m, s, ARMOEDE_MEASURE_RMPG, st); }
-static int parse_qsr(am_mon *m, am_cfg_section *s, void **st) { return ms_parse(m, s, ARMOEDE_MEASURE_QSR, st); }
-static int parse_gini(am_mon *m, am_cfg_section *s, void **st) { return ms_parse(m, s, ARMOEDE_MEASURE_GINI, st); }
-static int parse_fgt(am_mon *m, am_cfg_section *s, void **st) { return ms_parse(m, s, ARMOEDE_MEASURE_FGT, st); }
 
 static int ms_run(am_mon *m, void *state, armoede_result **out)
 {
@@ -203,14 +195,14 @@ static int ms_run(am_mon *m, void *state, armoede_result **out)
 }
 
 const am_mon_kind am_mon_kinds_measures[] = {
-    {"measures", parse_all, ms_run, ms_free},
-    {"median", parse_median, ms_run, ms_free},
-    {"arpt", parse_arpt, ms_run, ms_free},
-    {"arpr", parse_arpr, ms_run, ms_free},
-    {"persistent_arpr", parse_pers, ms_run, ms_free},
-    {"rmpg", parse_rmpg, ms_run, ms_free},
-    {"qsr", parse_qsr, ms_run, ms_free},
-    {"gini", parse_gini, ms_run, ms_free},
-    {"fgt", parse_fgt, ms_run, ms_free},
-    {NULL, NULL, NULL, NULL},
+    {"measures", 0, ms_parse, ms_run, ms_free},
+    {"median", ARMOEDE_MEASURE_MEDIAN, ms_parse, ms_run, ms_free},
+    {"arpt", ARMOEDE_MEASURE_ARPT, ms_parse, ms_run, ms_free},
+    {"arpr", ARMOEDE_MEASURE_ARPR, ms_parse, ms_run, ms_free},
+    {"persistent_arpr", ARMOEDE_MEASURE_PERSISTENT_ARPR, ms_parse, ms_run, ms_free},
+    {"rmpg", ARMOEDE_MEASURE_RMPG, ms_parse, ms_run, ms_free},
+    {"qsr", ARMOEDE_MEASURE_QSR, ms_parse, ms_run, ms_free},
+    {"gini", ARMOEDE_MEASURE_GINI, ms_parse, ms_run, ms_free},
+    {"fgt", ARMOEDE_MEASURE_FGT, ms_parse, ms_run, ms_free},
+    {NULL, 0, NULL, NULL, NULL},
 };

@@ -302,9 +302,6 @@ static int oc_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
     return kind == 0 ? parse_take_up(m, s, it) : parse_debt(m, s, it, kind == 2);
 }
 
-static int parse_take_up_kind(am_mon *m, am_cfg_section *s, void **st) { return oc_parse(m, s, 0, st); }
-static int parse_intake_kind(am_mon *m, am_cfg_section *s, void **st) { return oc_parse(m, s, 1, st); }
-static int parse_results_kind(am_mon *m, am_cfg_section *s, void **st) { return oc_parse(m, s, 2, st); }
 
 static int oc_run(am_mon *m, void *state, armoede_result **out)
 {
@@ -319,8 +316,8 @@ static int oc_run(am_mon *m, void *state, armoede_result **out)
 }
 
 const am_mon_kind am_mon_kinds_outcome[] = {
-    {"take_up", parse_take_up_kind, oc_run, oc_free},
-    {"debt_intake", parse_intake_kind, oc_run, oc_free},
-    {"debt_results", parse_results_kind, oc_run, oc_free},
-    {NULL, NULL, NULL, NULL},
+    {"take_up", 0, oc_parse, oc_run, oc_free},
+    {"debt_intake", 1, oc_parse, oc_run, oc_free},
+    {"debt_results", 2, oc_parse, oc_run, oc_free},
+    {NULL, 0, NULL, NULL, NULL},
 };

@@ -335,25 +335,16 @@ static int proc_run(am_mon *m, void *state, armoede_result **out)
     }
 }
 
-static int p_lead(am_mon *m, am_cfg_section *s, void **st) { return proc_parse(m, s, P_LEAD, st); }
-static int p_term(am_mon *m, am_cfg_section *s, void **st) { return proc_parse(m, s, P_TERM, st); }
-static int p_ref(am_mon *m, am_cfg_section *s, void **st) { return proc_parse(m, s, P_REFERRALS, st); }
-static int p_open(am_mon *m, am_cfg_section *s, void **st) { return proc_parse(m, s, P_OPEN, st); }
-static int p_reach(am_mon *m, am_cfg_section *s, void **st) { return proc_parse(m, s, P_REACH, st); }
-static int p_budget(am_mon *m, am_cfg_section *s, void **st) { return proc_parse(m, s, P_BUDGET, st); }
-static int p_funding(am_mon *m, am_cfg_section *s, void **st) { return proc_parse(m, s, P_FUNDING, st); }
-static int p_ms(am_mon *m, am_cfg_section *s, void **st) { return proc_parse(m, s, P_MILESTONES, st); }
-static int p_rat(am_mon *m, am_cfg_section *s, void **st) { return proc_parse(m, s, P_RATINGS, st); }
 
 const am_mon_kind am_mon_kinds_process[] = {
-    {"lead_times", p_lead, proc_run, proc_free},
-    {"term_compliance", p_term, proc_run, proc_free},
-    {"referrals", p_ref, proc_run, proc_free},
-    {"open_cases", p_open, proc_run, proc_free},
-    {"reach", p_reach, proc_run, proc_free},
-    {"budget", p_budget, proc_run, proc_free},
-    {"funding", p_funding, proc_run, proc_free},
-    {"milestones", p_ms, proc_run, proc_free},
-    {"ratings", p_rat, proc_run, proc_free},
-    {NULL, NULL, NULL, NULL},
+    {"lead_times", P_LEAD, proc_parse, proc_run, proc_free},
+    {"term_compliance", P_TERM, proc_parse, proc_run, proc_free},
+    {"referrals", P_REFERRALS, proc_parse, proc_run, proc_free},
+    {"open_cases", P_OPEN, proc_parse, proc_run, proc_free},
+    {"reach", P_REACH, proc_parse, proc_run, proc_free},
+    {"budget", P_BUDGET, proc_parse, proc_run, proc_free},
+    {"funding", P_FUNDING, proc_parse, proc_run, proc_free},
+    {"milestones", P_MILESTONES, proc_parse, proc_run, proc_free},
+    {"ratings", P_RATINGS, proc_parse, proc_run, proc_free},
+    {NULL, 0, NULL, NULL, NULL},
 };

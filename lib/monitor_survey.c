@@ -144,9 +144,6 @@ static int survey_parse(am_mon *m, am_cfg_section *s, int kind, void **state)
     return 0;
 }
 
-static int parse_share(am_mon *m, am_cfg_section *s, void **st) { return survey_parse(m, s, K_SHARE, st); }
-static int parse_compare(am_mon *m, am_cfg_section *s, void **st) { return survey_parse(m, s, K_COMPARE, st); }
-static int parse_change(am_mon *m, am_cfg_section *s, void **st) { return survey_parse(m, s, K_CHANGE, st); }
 
 static int survey_run(am_mon *m, void *state, armoede_result **out)
 {
@@ -164,8 +161,8 @@ static int survey_run(am_mon *m, void *state, armoede_result **out)
 }
 
 const am_mon_kind am_mon_kinds_survey[] = {
-    {"survey_share", parse_share, survey_run, survey_free},
-    {"survey_compare", parse_compare, survey_run, survey_free},
-    {"survey_change", parse_change, survey_run, survey_free},
-    {NULL, NULL, NULL, NULL},
+    {"survey_share", K_SHARE, survey_parse, survey_run, survey_free},
+    {"survey_compare", K_COMPARE, survey_parse, survey_run, survey_free},
+    {"survey_change", K_CHANGE, survey_parse, survey_run, survey_free},
+    {NULL, 0, NULL, NULL, NULL},
 };
