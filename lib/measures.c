@@ -841,12 +841,6 @@ static void note_out(mnotes *nt, int why)
     }
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* Dense level codes of a key column (see key_code) and their labels. */
 static int make_dim(const am_col *col, size_t nrows, keydim *d)
 {
@@ -859,39 +853,16 @@ static int make_dim(const am_col *col, size_t nrows, keydim *d)
         for (size_t l = 0; l < d->nlev; l++) d->labels[l] = col->dict.labels[l];
         return 0;
     }
-    /* INT: distinct values in ascending order */
+    /* INT: distinct values in ascending order; over a small range also a
+     * map value - imin -> level */
     int64_t *v = NULL;
     size_t m = 0;
-    int small = col->imin <= col->imax && (uint64_t)(col->imax - col->imin) < 1000000u;
-    if (col->imin > col->imax) {
-        /* every value missing */
-    } else if (small) {
-        size_t R = (size_t)(col->imax - col->imin) + 1;
-        d->map = calloc(R, sizeof *d->map);
-        if (!d->map) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+    if (am_int_levels(col, nrows, &v, &m)) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
+    if (col->imin <= col->imax && (uint64_t)(col->imax - col->imin) < 1000000u) {
+        d->map = calloc((size_t)(col->imax - col->imin) + 1, sizeof *d->map);
+        if (!d->map) { free(v); return am_fail(ARMOEDE_ENOMEM, "measures: out of memory"); }
         d->imin = col->imin;
-        for (size_t i = 0; i < nrows; i++) {
-            int64_t x = am_ival(col, i);
-            if (x != ARMOEDE_NA_INT) d->map[x - col->imin] = 1;
-        }
-        for (size_t r = 0; r < R; r++) m += d->map[r] != 0;
-        v = malloc((m ? m : 1) * sizeof *v);
-        if (!v) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
-        m = 0;
-        for (size_t r = 0; r < R; r++)
-            if (d->map[r]) { v[m] = col->imin + (int64_t)r; d->map[r] = (int32_t)m++; }
-    } else {
-        v = malloc((nrows ? nrows : 1) * sizeof *v);
-        if (!v) return am_fail(ARMOEDE_ENOMEM, "measures: out of memory");
-        for (size_t i = 0; i < nrows; i++) {
-            int64_t x = am_ival(col, i);
-            if (x != ARMOEDE_NA_INT) v[m++] = x;
-        }
-        qsort(v, m, sizeof *v, cmp_i64);
-        size_t u = 0;
-        for (size_t i = 0; i < m; i++)
-            if (i == 0 || v[i] != v[u - 1]) v[u++] = v[i];
-        m = u;
+        for (size_t l = 0; l < m; l++) d->map[v[l] - col->imin] = (int32_t)l;
     }
     d->owned = 1;
     d->nlev = m;
