@@ -2137,13 +2137,19 @@ static void *gb_part(void *arg)
             if (Gp == 1) { gb_walk(s, m, p->gb, sp); continue; }
             /* split by the pattern's group, keeping the order (into the
              * buffer s is not in) */
-            const int32_t *pm = p->pm + pt * G0;
             gbrec *d = s == p->tmp ? p->R + p->boff[b] : p->tmp;
             memset(gc, 0, Gp * sizeof *gc);
-            for (size_t i = 0; i < m; i++) gc[pm[s[i].k & gmask]]++;
             size_t sum = 0;
-            for (size_t g = 0; g < Gp; g++) { size_t q = gc[g]; gc[g] = sum; sum += q; }
-            for (size_t i = 0; i < m; i++) d[gc[pm[s[i].k & gmask]]++] = s[i];
+            if (pt == 0) { /* pattern 0's group is in the record */
+                for (size_t i = 0; i < m; i++) gc[s[i].k & gmask]++;
+                for (size_t g = 0; g < Gp; g++) { size_t q = gc[g]; gc[g] = sum; sum += q; }
+                for (size_t i = 0; i < m; i++) d[gc[s[i].k & gmask]++] = s[i];
+            } else {
+                const int32_t *pm = p->pm + pt * G0;
+                for (size_t i = 0; i < m; i++) gc[pm[s[i].k & gmask]]++;
+                for (size_t g = 0; g < Gp; g++) { size_t q = gc[g]; gc[g] = sum; sum += q; }
+                for (size_t i = 0; i < m; i++) d[gc[pm[s[i].k & gmask]]++] = s[i];
+            }
             for (size_t g = p->glo; g < hi; g++) { /* gc[g] is now the end of group g's run */
                 size_t start = g ? gc[g - 1] : 0;
                 if (gc[g] > start) gb_walk(d + start, gc[g] - start, p->gb, sp + 3 * g);
